@@ -1,0 +1,1 @@
+"""Atlas detail pages (text, pipe-table text or HTML) → `ProjectRecord`s. No RDF here."""

@@ -1,0 +1,114 @@
+"""The store behind a small interface: today the embedded Oxigraph store on disk.
+
+Everything that reads or writes triples goes through `GraphStore`, so that a remote SPARQL server can take its
+place without the pipeline or the web app knowing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import IO, Protocol
+
+import pyoxigraph as ox
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+class GraphStore(Protocol):
+    """What atlas-ld needs from a quad store."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query; without `default_graph` the default graph is the union of all graphs."""
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update in one transaction."""
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
+        """Replace each named graph whole, all of them in one transaction: readers see old or new, never half."""
+
+    def named_graphs(self) -> list[str]: ...
+
+    def dump(self, output: IO[bytes], format: ox.RdfFormat, *, graph: str | None = None) -> None:
+        """Stream the dataset (or one graph) to `output` in `format`."""
+
+    def triple_count(self) -> int: ...
+
+    def last_modified(self) -> float:
+        """POSIX time of the last committed write, for ETag / Last-Modified."""
+
+
+class EmbeddedStore:
+    """pyoxigraph's on-disk store. Several processes may read it; only one may write."""
+
+    def __init__(self, location: Path, *, read_only: bool = False) -> None:
+        self.location = Path(location)
+        if read_only:
+            self._store = ox.Store.read_only(str(self.location))
+        else:
+            self.location.mkdir(parents=True, exist_ok=True)
+            self._store = ox.Store(str(self.location))
+        self._stamp = self.location / "LAST_WRITE"
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> QueryResult:
+        return self._store.query(
+            sparql,
+            use_default_graph_as_union=default_graph is None,
+            default_graph=[ox.NamedNode(g) for g in default_graph] if default_graph is not None else None,
+            named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None,
+        )
+
+    def update(self, sparql: str) -> None:
+        self._store.update(sparql)
+        self._touch()
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
+        # One SPARQL update is one Oxigraph transaction: the drops and inserts commit together.
+        if not graphs:
+            return
+        drops = " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
+        inserts = " ".join(
+            f"GRAPH <{g}> {{ {' '.join(str(t) + ' .' for t in triples)} }}" for g, triples in graphs.items()
+        )
+        self.update(f"{drops} ; INSERT DATA {{ {inserts} }}")
+
+    def named_graphs(self) -> list[str]:
+        return [g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
+
+    def dump(self, output: IO[bytes], format: ox.RdfFormat, *, graph: str | None = None) -> None:
+        if graph is not None:
+            self._store.dump(output, format, from_graph=ox.NamedNode(graph))
+        elif format.supports_datasets:
+            self._store.dump(output, format)
+        else:
+            # Triple formats get the union of the graphs, streamed by the engine's own serialiser; a triple
+            # stated in two graphs is written twice, which loads back as one.
+            self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }").serialize(output, format)
+
+    def triple_count(self) -> int:
+        return len(self._store)
+
+    def last_modified(self) -> float:
+        try:
+            return self._stamp.stat().st_mtime
+        except FileNotFoundError:
+            return 0.0
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    def _touch(self) -> None:
+        self._stamp.write_text(str(time.time()))

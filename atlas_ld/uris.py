@@ -1,0 +1,123 @@
+"""The one place where atlas-ld mints and parses URIs (Cool URIs: /id/ for things, /def/ for the vocabulary).
+
+Every key is derived from what a page says, never from row order, so re-ingesting a page gives the same URIs:
+
+>>> u = UriScheme("https://atlas.example.org/")
+>>> u.project(12523)
+'https://atlas.example.org/id/project/12523'
+>>> u.authority("Romans sur Isère", "FRA") == u.authority("Romans-sur-Isère", "FRA")
+True
+>>> u.post("AMBASSADE DE FRANCE A TUNIS") == u.post("Ambassade de France à Tunis")
+True
+>>> u.theme(("Economie durable", "Attractivité des territoires", None))
+'https://atlas.example.org/id/theme/economie-durable/attractivite-des-territoires'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+DEFAULT_BASE_URI = "https://atlas.example.org/"
+EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII key: accents, case, spaces, hyphens and punctuation do not tell two names apart.
+
+    >>> slugify("  Pôles de compétitivité, clusters & filières ")
+    'poles-de-competitivite-clusters-filieres'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    ascii_text = ascii_text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "x"
+
+
+class UriScheme:
+    """Mints the URIs of every resource under one base (ends with '/')."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base if base.endswith("/") else base + "/"
+        self.vocab = self.base + "def/"
+
+    def _id(self, *parts: str | int) -> str:
+        return self.base + "id/" + "/".join(str(p) for p in parts)
+
+    # things
+    def project(self, prj_id: int) -> str:
+        return self._id("project", prj_id)
+
+    def authority(self, name: str, country_iso3: str | None) -> str:
+        """An authority is keyed on its country (or 'xxx' if unknown) and its normalised name."""
+        return self._id("authority", (country_iso3 or "xxx").lower(), slugify(name))
+
+    def post(self, name: str) -> str:
+        return self._id("post", slugify(name))
+
+    def person(self, key: str) -> str:
+        """A person keyed on their name (or, when the page gives none, their e-mail)."""
+        return self._id("person", slugify(key))
+
+    def membership(self, post_name: str, role: str, person_key: str) -> str:
+        return self._id("membership", slugify(post_name), slugify(role), slugify(person_key))
+
+    def funder(self, name: str) -> str:
+        return self._id("funder", slugify(name))
+
+    def observation(self, prj_id: int, year: int | None, funder: str, line: int, measure: str) -> str:
+        """`line` counts rows with the same project, year and funder (1, 2, ...), not the row's position."""
+        return self._id("observation", prj_id, year if year is not None else "unknown", slugify(funder), line, measure)
+
+    def partner_contact(self, prj_id: int, authority: str, person_key: str) -> str:
+        return self._id("contact", prj_id, slugify(authority), slugify(person_key))
+
+    def volunteer(self, prj_id: int, person_key: str) -> str:
+        return self._id("volunteer", prj_id, slugify(person_key))
+
+    def document(self, prj_id: int, key: str) -> str:
+        return self._id("document", prj_id, slugify(key))
+
+    def source_page(self, prj_id: int) -> str:
+        return self._id("source", prj_id)
+
+    def ingest_activity(self, prj_id: int, stamp: str) -> str:
+        return self._id("activity", "ingest", prj_id, slugify(stamp))
+
+    # concepts and schemes
+    def scheme(self, name: str) -> str:
+        return self._id("scheme", name)
+
+    def theme(self, path: tuple[str | None, ...]) -> str:
+        return self._id("theme", *(slugify(p) for p in path if p))
+
+    def sdg(self, number: int) -> str:
+        return self._id("sdg", number)
+
+    def concept(self, scheme: str, label: str) -> str:
+        """A concept of one of the small schemes (status, partnership-form, contact-role)."""
+        return self._id(scheme, slugify(label))
+
+    def dataset(self, name: str) -> str:
+        return self._id("dataset", name)
+
+    # graphs
+    def project_graph(self, prj_id: int) -> str:
+        return self.base + f"graph/project/{prj_id}"
+
+    def graph(self, name: str) -> str:
+        return self.base + f"graph/{name}"
+
+    def prj_id_of_graph(self, graph_iri: str) -> int | None:
+        """Inverse of project_graph; None for any other graph."""
+        prefix = self.base + "graph/project/"
+        if graph_iri.startswith(prefix) and graph_iri[len(prefix):].isdigit():
+            return int(graph_iri[len(prefix):])
+        return None
+
+    # external
+    @staticmethod
+    def country(iso3: str) -> str:
+        """The EU Publications Office country authority IRI."""
+        return EU_COUNTRY + iso3.upper()

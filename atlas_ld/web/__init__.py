@@ -1,0 +1,1 @@
+"""The HTTP side: SPARQL endpoint, dereferenceable URIs, HTML pages, dumps and catalogue."""
