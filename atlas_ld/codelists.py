@@ -3,6 +3,8 @@ mapping builds the SKOS concept schemes from them. No official complete list exi
 
 >>> country_iso3("Tunisie"), country_iso3("tunisie"), country_iso3("Palestine"), country_iso3("Atlantide")
 ('TUN', 'TUN', 'PSE', None)
+>>> country_iso3("Congo"), country_iso3("Fédération de Russie"), country_iso3("Russie")
+('COG', 'RUS', 'RUS')
 """
 
 from __future__ import annotations
@@ -88,16 +90,20 @@ def theme_labels() -> set[str]:
 @cache
 def _country_index() -> dict[str, str]:
     french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
-    index: dict[str, str] = {}
+    full: dict[str, str] = {}
+    short: dict[str, str] = {}
     for country in pycountry.countries:
         names = {country.name, getattr(country, "common_name", country.name), getattr(country, "official_name", "")}
         names |= {french.gettext(n) for n in list(names) if n}
-        for name in names:
-            if name:
-                index.setdefault(slugify(name), country.alpha_3)
-                # "Palestine, État de" is written "Palestine" on the pages.
-                index.setdefault(slugify(name.split(",")[0]), country.alpha_3)
-    return index
+        for name in filter(None, names):
+            full.setdefault(slugify(name), country.alpha_3)
+            if ", " in name:
+                # ISO writes "Russie, Fédération de"; pages write "Fédération de Russie" or just "Russie".
+                head, tail = name.split(", ", 1)
+                full.setdefault(slugify(f"{tail} {head}"), country.alpha_3)
+                short.setdefault(slugify(head), country.alpha_3)
+    # A full name wins over the head of another one: "Congo" is COG, not "Congo, République démocratique du".
+    return short | full
 
 
 def country_iso3(name: str) -> str | None:

@@ -13,6 +13,18 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, "") or default)
+
+
+def _env_words(name: str, default: str = "") -> tuple[str, ...]:
+    return tuple(os.environ.get(name, default).split())
+
+
 @dataclass(frozen=True)
 class Settings:
     """Settings shared by the CLI and the web app; `help` metadata is what the CLI and README show."""
@@ -24,6 +36,88 @@ class Settings:
     base_uri: str = field(
         default_factory=lambda: _env("ATLAS_LD_BASE_URI", DEFAULT_BASE_URI),
         metadata={"env": "ATLAS_LD_BASE_URI", "help": "Base of every minted URI; ends with '/'."},
+    )
+    catalog_title: str = field(
+        default_factory=lambda: _env(
+            "ATLAS_LD_CATALOG_TITLE", "Atlas français de la coopération décentralisée (données liées)"
+        ),
+        metadata={"env": "ATLAS_LD_CATALOG_TITLE", "help": "Title of the dataset in VoID and DCAT (French)."},
+    )
+    catalog_title_en: str = field(
+        default_factory=lambda: _env(
+            "ATLAS_LD_CATALOG_TITLE_EN", "French atlas of decentralised cooperation (linked data)"
+        ),
+        metadata={"env": "ATLAS_LD_CATALOG_TITLE_EN", "help": "Title of the dataset in VoID and DCAT (English)."},
+    )
+    publisher_name: str = field(
+        default_factory=lambda: _env("ATLAS_LD_PUBLISHER_NAME", "Ministère de l'Europe et des Affaires étrangères"),
+        metadata={"env": "ATLAS_LD_PUBLISHER_NAME", "help": "Name of the publisher in VoID and the catalogue."},
+    )
+    publisher_uri: str = field(
+        default_factory=lambda: _env("ATLAS_LD_PUBLISHER_URI", "https://www.diplomatie.gouv.fr/"),
+        metadata={"env": "ATLAS_LD_PUBLISHER_URI", "help": "IRI of the publisher (a foaf:Agent), also its home page."},
+    )
+    license_uri: str = field(
+        default_factory=lambda: _env("ATLAS_LD_LICENSE_URI", "https://www.etalab.gouv.fr/licence-ouverte-open-licence"),
+        metadata={"env": "ATLAS_LD_LICENSE_URI", "help": "IRI of the data licence (default: Licence Ouverte 2.0)."},
+    )
+    license_name: str = field(
+        default_factory=lambda: _env("ATLAS_LD_LICENSE_NAME", "Licence Ouverte / Open Licence 2.0"),
+        metadata={"env": "ATLAS_LD_LICENSE_NAME", "help": "Name of the data licence, shown next to its IRI."},
+    )
+    contact_email: str = field(
+        default_factory=lambda: _env("ATLAS_LD_CONTACT_EMAIL", ""),
+        metadata={"env": "ATLAS_LD_CONTACT_EMAIL", "help": "E-mail of the catalogue's contact point (none if empty)."},
+    )
+    contact_url: str = field(
+        default_factory=lambda: _env("ATLAS_LD_CONTACT_URL", "https://www.diplomatie.gouv.fr/"),
+        metadata={"env": "ATLAS_LD_CONTACT_URL", "help": "Web page of the catalogue's contact point."},
+    )
+
+    enable_update: bool = field(
+        default_factory=lambda: _env_flag("ATLAS_LD_ENABLE_UPDATE"),
+        metadata={
+            "env": "ATLAS_LD_ENABLE_UPDATE",
+            "help": "Accept SPARQL Update (/sparql, /update) and the Graph Store Protocol (/store) from requests "
+            "that carry the update token; off, the server is read-only.",
+        },
+    )
+    update_token: str = field(
+        default_factory=lambda: _env("ATLAS_LD_UPDATE_TOKEN", ""),
+        repr=False,
+        metadata={
+            "env": "ATLAS_LD_UPDATE_TOKEN",
+            "help": "Token that update requests send as 'Authorization: Bearer <token>'; read from the environment "
+            "only, never from a flag, so that it stays out of process listings and shell history.",
+            "secret": True,
+        },
+    )
+    service_allowlist: tuple[str, ...] = field(
+        default_factory=lambda: _env_words("ATLAS_LD_SERVICE_ALLOWLIST"),
+        metadata={
+            "env": "ATLAS_LD_SERVICE_ALLOWLIST",
+            "help": "SPARQL endpoints that a query may call with SERVICE, separated by spaces; empty (the default), "
+            "every SERVICE is refused and the server makes no request on a query's behalf.",
+        },
+    )
+    max_body_bytes: int = field(
+        default_factory=lambda: _env_int("ATLAS_LD_MAX_BODY_BYTES", 1 << 20),
+        metadata={"env": "ATLAS_LD_MAX_BODY_BYTES", "help": "Largest request body accepted, in bytes; larger get 413."},
+    )
+    max_url_length: int = field(
+        default_factory=lambda: _env_int("ATLAS_LD_MAX_URL_LENGTH", 8192),
+        metadata={
+            "env": "ATLAS_LD_MAX_URL_LENGTH",
+            "help": "Longest request target (path and query string) accepted, in bytes; longer get 414, so send "
+            "long queries by POST.",
+        },
+    )
+    cors_origins: tuple[str, ...] = field(
+        default_factory=lambda: _env_words("ATLAS_LD_CORS_ORIGINS", "*"),
+        metadata={
+            "env": "ATLAS_LD_CORS_ORIGINS",
+            "help": "Origins whose web pages may read the server's answers (CORS), separated by spaces; '*' for any.",
+        },
     )
 
     @classmethod

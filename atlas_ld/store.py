@@ -13,6 +13,8 @@ from typing import IO, Protocol
 
 import pyoxigraph as ox
 
+from atlas_ld.sparql_syntax import names_dataset
+
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
@@ -25,11 +27,12 @@ class GraphStore(Protocol):
         *,
         default_graph: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
-        """Run a SPARQL query; without `default_graph` the default graph is the union of all graphs."""
+        """Run a SPARQL query; without `default_graph` (or FROM in the query) the default graph is the union."""
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL update in one transaction."""
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL update in one transaction; relative IRIs resolve against `base_iri`."""
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
         """Replace each named graph whole, all of them in one transaction: readers see old or new, never half."""
@@ -63,16 +66,19 @@ class EmbeddedStore:
         *,
         default_graph: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
+        # pyoxigraph's union flag would override the query's own FROM clauses, so it is only set without them.
         return self._store.query(
             sparql,
-            use_default_graph_as_union=default_graph is None,
+            base_iri=base_iri,
+            use_default_graph_as_union=default_graph is None and not names_dataset(sparql),
             default_graph=[ox.NamedNode(g) for g in default_graph] if default_graph is not None else None,
             named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None,
         )
 
-    def update(self, sparql: str) -> None:
-        self._store.update(sparql)
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        self._store.update(sparql, base_iri=base_iri)
         self._touch()
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:

@@ -17,20 +17,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 DEFAULT_BASE_URI = "https://atlas.example.org/"
 EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 
 
+@lru_cache(maxsize=1 << 16)
 def slugify(text: str) -> str:
     """Lower-case ASCII key: accents, case, spaces, hyphens and punctuation do not tell two names apart.
 
     >>> slugify("  Pôles de compétitivité, clusters & filières ")
     'poles-de-competitivite-clusters-filieres'
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    ascii_text = ascii_text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    if text.isascii():  # nothing to decompose: the common case, kept fast for bulk ingest
+        ascii_text = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+        ascii_text = ascii_text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("ß", "ss")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug or "x"
 
@@ -79,6 +84,18 @@ class UriScheme:
     def document(self, prj_id: int, key: str) -> str:
         return self._id("document", prj_id, slugify(key))
 
+    def qualified_subject(self, prj_id: int, kind: str, key: tuple[str | int | None, ...]) -> str:
+        """A project's prioritised link to a theme or SDG ("theme", "sdg"), keyed on the concept it points to."""
+        return self._id("project", prj_id, kind, *(slugify(str(k)) for k in key if k is not None and k != ""))
+
+    def ministry(self) -> str:
+        """The Ministère de l'Europe et des Affaires étrangères: the embassy posts' parent and a funder."""
+        return self._id("organization", "meae")
+
+    def software(self, version: str) -> str:
+        """The parser as a PROV software agent, one per version."""
+        return self._id("software", "atlas-ld", slugify(version))
+
     def source_page(self, prj_id: int) -> str:
         return self._id("source", prj_id)
 
@@ -101,6 +118,20 @@ class UriScheme:
 
     def dataset(self, name: str) -> str:
         return self._id("dataset", name)
+
+    def distribution(self, dataset: str, name: str) -> str:
+        """One way of getting a dataset (a dump format, the SPARQL endpoint), as DCAT and VoID describe it."""
+        return self._id("dataset", dataset, "distribution", name)
+
+    def data_service(self, name: str) -> str:
+        return self._id("service", name)
+
+    def catalog(self) -> str:
+        return self._id("catalog")
+
+    def structure(self, name: str, component: str | None = None) -> str:
+        """A Data Cube structure definition, or one of its component specifications."""
+        return self._id("structure", name) if component is None else self._id("structure", name, component)
 
     # graphs
     def project_graph(self, prj_id: int) -> str:

@@ -1,0 +1,7 @@
+"""`python -m atlas_ld`: the same command as `atlas-ld`."""
+
+from atlas_ld.cli import app
+
+# Guarded: worker processes started with "spawn" import this module under another name.
+if __name__ == "__main__":
+    app(prog_name="atlas-ld")

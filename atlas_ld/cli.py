@@ -1,0 +1,197 @@
+"""The `atlas-ld` command: maps flags onto the library (ingest, validate, dump, stats) and prints the outcome."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import pyoxigraph as ox
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from atlas_ld.audit import validate_store
+from atlas_ld.datadir import DataDir
+from atlas_ld.dumpfiles import write_dumps
+from atlas_ld.dumping import FORMATS, dump_store, dump_to_file
+from atlas_ld.ingest import DEFAULT_BATCH_SIZE, IngestReport, bundled_examples, ingest
+from atlas_ld.quarantine import Quarantine
+from atlas_ld.settings import Settings
+from atlas_ld.stats import count_resources
+from atlas_ld.store import EmbeddedStore
+from atlas_ld.uris import UriScheme
+
+app = typer.Typer(
+    name="atlas-ld",
+    help="The Atlas français de la coopération décentralisée as a linked-data knowledge graph.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True, soft_wrap=True)
+# Results go to standard output, unwrapped, so that file names and IRIs stay whole when piped.
+output = Console(soft_wrap=True)
+
+_HELP = Settings.documented()
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", metavar="DIR", help=_HELP["store"], show_default="./atlas-data or $ATLAS_LD_STORE"),
+]
+BaseUriOption = Annotated[
+    str | None,
+    typer.Option("--base-uri", metavar="URI", help=_HELP["base_uri"], show_default="$ATLAS_LD_BASE_URI"),
+]
+# How many findings of one kind the summary lists before it only counts them.
+SHOWN = 20
+
+
+# The choices of `dump --format`, taken from the dumping module's table.
+DumpFormat = Enum("DumpFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+
+
+def _settings(store: Path | None, base_uri: str | None = None) -> Settings:
+    """Command-line flags over the environment over the defaults."""
+    overrides: dict[str, object] = {}
+    if store is not None:
+        overrides["store"] = store
+    if base_uri is not None:
+        overrides["base_uri"] = base_uri
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    if not _is_base_uri(settings.base_uri):
+        raise typer.BadParameter(f"{settings.base_uri!r} is not an absolute http(s) URI", param_hint="--base-uri")
+    return settings
+
+
+def _is_base_uri(text: str) -> bool:
+    """Every URI is minted under the base, so it has to be an absolute http(s) IRI itself."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return text.startswith(("http://", "https://"))
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print("[red]error:[/red]", escape(message), highlight=False)
+    return typer.Exit(1)
+
+
+def _open(data: DataDir, *, read_only: bool) -> EmbeddedStore:
+    if read_only and not data.has_store():
+        raise _fail(f"no store in {data.root} (run `atlas-ld ingest` first, or give --store DIR)")
+    try:
+        return data.open_store(read_only=read_only)
+    except OSError as error:
+        raise _fail(f"cannot open the store in {data.oxigraph}: {error}") from error
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="PATH...", exists=True, help="Page files (.txt, .html) or folders of them."),
+    ] = None,
+    store: StoreOption = None,
+    base_uri: BaseUriOption = None,
+    examples: Annotated[bool, typer.Option("--examples", help="Also ingest the example pages bundled with atlas-ld.")] = False,
+    batch_size: Annotated[int, typer.Option(min=1, help="Projects validated and stored together.")] = DEFAULT_BATCH_SIZE,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Processes that parse, map and validate batches.", show_default="number of CPUs"),
+    ] = None,
+    dumps: Annotated[bool, typer.Option(help="Rewrite the gzipped dumps in DIR/dumps/ afterwards.")] = True,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every warning.")] = False,
+) -> None:
+    """Read Atlas pages, map them to RDF, validate them and store one named graph per project."""
+    targets = list(paths or []) + ([bundled_examples()] if examples else [])
+    if not targets:
+        raise typer.BadParameter("give at least one PATH, or --examples", param_hint="PATH...")
+    settings = _settings(store, base_uri)
+    data = DataDir(settings.store)
+    graph_store = _open(data, read_only=False)
+    columns = (TextColumn("Ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("pages"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("ingest", total=None)
+        report = ingest(
+            targets,
+            graph_store,
+            UriScheme(settings.base_uri),
+            Quarantine(data.rejected, base_uri=settings.base_uri),
+            batch_size=batch_size,
+            workers=workers or os.cpu_count() or 1,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+    graph_store.flush()
+    _print_summary(report, data, verbose=verbose)
+    if dumps:
+        with console.status("Writing the dumps"):
+            written = write_dumps(graph_store, data.dumps)
+        output.print(f"dumps: {', '.join(d.path.name for d in written)} in {data.dumps}", highlight=False)
+
+
+def _print_summary(report: IngestReport, data: DataDir, *, verbose: bool) -> None:
+    output.print(report.summary(), highlight=False)
+    timing = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in report.stage_seconds.items())
+    output.print(f"time: {timing}", highlight=False)
+    sections = (
+        ("Pages not read", [str(f) for f in report.page_errors], True),
+        (f"Records rejected (kept aside in {data.rejected})", [str(r) for r in report.rejected], True),
+        ("Warnings", [str(w) for w in report.warnings], verbose),
+    )
+    for title, lines, whole in sections:
+        if not lines:
+            continue
+        output.print(f"\n{title}:", style="bold")
+        shown = lines if whole else lines[:SHOWN]
+        for line in shown:
+            output.print(f"  {line}", highlight=False, markup=False)
+        if len(shown) < len(lines):
+            output.print(f"  … and {len(lines) - len(shown)} more (--verbose lists them all)", highlight=False)
+
+
+@app.command("validate")
+def validate_command(
+    store: StoreOption = None,
+    base_uri: BaseUriOption = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Projects validated together.")] = DEFAULT_BATCH_SIZE,
+) -> None:
+    """Run the SHACL shapes over every project in the store; exits 1 when a project violates them."""
+    settings = _settings(store, base_uri)
+    graph_store = _open(DataDir(settings.store), read_only=True)
+    report = validate_store(graph_store, UriScheme(settings.base_uri), batch_size=batch_size)
+    output.print(report.format(), highlight=False, markup=False)
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
+@app.command("dump")
+def dump_command(
+    format: Annotated[DumpFormat, typer.Option("--format", "-f", help="Serialisation of the dump.")],
+    store: StoreOption = None,
+    gzip: Annotated[bool, typer.Option("--gzip", help="Compress the dump with gzip.")] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of standard output.")
+    ] = None,
+) -> None:
+    """Stream the whole store (every graph) in one RDF format; memory does not grow with the graph."""
+    graph_store = _open(DataDir(_settings(store).store), read_only=True)
+    if output is None:
+        dump_store(graph_store, sys.stdout.buffer, format.value, compressed=gzip)
+        sys.stdout.buffer.flush()
+    else:
+        dump_to_file(graph_store, output, format.value, compressed=gzip)
+
+
+@app.command("stats")
+def stats_command(store: StoreOption = None, base_uri: BaseUriOption = None) -> None:
+    """Count what the store holds: projects, authorities, posts, countries, observations, triples."""
+    settings = _settings(store, base_uri)
+    graph_store = _open(DataDir(settings.store), read_only=True)
+    table = Table("what", "count", title=f"atlas-ld store {settings.store}")
+    for name, count in count_resources(graph_store, UriScheme(settings.base_uri)).items():
+        table.add_row(name, str(count))
+    output.print(table)

@@ -1,0 +1,43 @@
+"""Layout of the data folder (`--store DIR`): the Oxigraph store, the records kept aside, the dumps.
+
+>>> d = DataDir(Path("atlas-data"))
+>>> d.oxigraph, d.rejected, d.dumps
+(PosixPath('atlas-data/oxigraph'), PosixPath('atlas-data/rejected'), PosixPath('atlas-data/dumps'))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from atlas_ld.store import EmbeddedStore
+
+
+@dataclass(frozen=True)
+class DataDir:
+    """One data folder; the CLI and the web app both find their files through it."""
+
+    root: Path
+
+    @property
+    def oxigraph(self) -> Path:
+        """Where the embedded Oxigraph store lives."""
+        return self.root / "oxigraph"
+
+    @property
+    def rejected(self) -> Path:
+        """Records that failed validation, kept aside for inspection (see `atlas_ld.quarantine`)."""
+        return self.root / "rejected"
+
+    @property
+    def dumps(self) -> Path:
+        """Dumps of the whole store, as served under /dumps/."""
+        return self.root / "dumps"
+
+    def has_store(self) -> bool:
+        """True once an ingest has created the store; reading commands refuse to create an empty one."""
+        return self.oxigraph.is_dir() and any(self.oxigraph.iterdir())
+
+    def open_store(self, *, read_only: bool = False) -> EmbeddedStore:
+        """Open (for writing: create) the embedded store of this folder."""
+        return EmbeddedStore(self.oxigraph, read_only=read_only)

@@ -1,0 +1,34 @@
+"""E-mail addresses as the Atlas writes them: "[at]" for "@", and real typos that must be kept, not fixed.
+
+>>> decode_email("pierre-yves.sonalet[at]diplomatie.gouv.fr")
+'pierre-yves.sonalet@diplomatie.gouv.fr'
+>>> is_valid_email("gregor.trumel@diplomatie.gouv..fr"), is_valid_email("ali.eljem@yahoo.fr")
+(False, True)
+"""
+
+from __future__ import annotations
+
+import re
+
+# Bounded spaces: an unbounded \s* before the bracket makes a long run of spaces quadratic.
+_AT = re.compile(r"\s{0,3}[\[(]\s{0,3}at\s{0,3}[\])]\s{0,3}", re.IGNORECASE)
+_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}"
+)
+_LOOKS_LIKE = re.compile(r"\S+(?:@|\[at\]|\(at\))\S*", re.IGNORECASE)
+
+
+def decode_email(text: str) -> str:
+    """Replace the page's "[at]" by "@"; leave everything else as written."""
+    return _AT.sub("@", text.strip())
+
+
+def is_valid_email(address: str) -> bool:
+    """A plain addr-spec with a dotted domain: enough to catch the typos seen ("gouv..fr", "@", spaces)."""
+    return len(address) <= 254 and _ADDRESS.fullmatch(address) is not None
+
+
+def looks_like_email(text: str) -> bool:
+    """A single token holding an "@" or "[at]": tells an address from a name or a role on the next line."""
+    return _LOOKS_LIKE.fullmatch(text.strip()) is not None

@@ -1,0 +1,63 @@
+"""The app factory: `create_app(settings, store)` builds the whole web app; nothing is created at import time."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
+
+from atlas_ld import __version__
+from atlas_ld.settings import Settings
+from atlas_ld.store import GraphStore
+from atlas_ld.web import graph_store, sparql
+from atlas_ld.web.catalog import catalog_router
+from atlas_ld.web.dumps import dumps_router
+from atlas_ld.web.errors import HttpError, handle_http_error
+from atlas_ld.web.links import Links
+from atlas_ld.web.middleware import HeadAsGet, RequestLimits
+from atlas_ld.web.pages import pages_router
+from atlas_ld.web.resources import resources_router
+from atlas_ld.web.void import void_router
+
+
+def create_app(settings: Settings, store: GraphStore) -> FastAPI:
+    """The app serving `store`; routes reach both through `atlas_ld.web.dependencies`."""
+    if settings.enable_update and not settings.update_token:
+        raise ValueError("updates are on but ATLAS_LD_UPDATE_TOKEN is empty: set it in the environment")
+    # No /docs or /redoc: they load their scripts from a CDN. /openapi.json describes the API.
+    app = FastAPI(
+        title="atlas-ld",
+        version=__version__,
+        description="Linked data of the Atlas français de la coopération décentralisée: SPARQL 1.1 endpoint, "
+        "dereferenceable URIs, HTML pages, dumps and catalogue.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.add_exception_handler(HttpError, handle_http_error)
+    app.include_router(sparql.router)
+    app.include_router(graph_store.router)
+    app.include_router(dumps_router(settings, store))
+    app.include_router(void_router(settings, store))
+    app.include_router(catalog_router(settings, store))
+    # Dereferencing and pages answer for the base URI's paths, whatever host the request reached.
+    base_path = Links(settings.base_uri).root.rstrip("/")
+    app.include_router(resources_router(settings, store), prefix=base_path)
+    app.include_router(pages_router(settings, store), prefix=base_path)
+    app.mount("/static", StaticFiles(packages=[("atlas_ld.web", "static")]), name="static")
+
+    # Added innermost first: CORS sees every request, limits come before any work, HEAD drops the body last.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes, max_url_length=settings.max_url_length)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Accept-Language", "Content-Type", "If-None-Match", "If-Modified-Since"],
+        expose_headers=["Content-Length", "ETag", "Last-Modified", "Link", "Location", "Vary"],
+        max_age=86400,
+    )
+    return app

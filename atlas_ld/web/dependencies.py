@@ -1,0 +1,35 @@
+"""What routes receive from the app (`Depends`): its store, its settings, and the check that a client may write.
+
+The factory puts the store and settings on `app.state`; routes never import them, so two apps (a read-only
+one and one with updates, as the tests run) can live in one process.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import Request
+
+from atlas_ld.settings import Settings
+from atlas_ld.store import GraphStore
+from atlas_ld.web.errors import forbidden_update, unauthorized
+
+
+def store_of(request: Request) -> GraphStore:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def settings_of(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def require_update_access(request: Request) -> None:
+    """403 while updates are off; 401 unless the request bears the update token."""
+    settings = settings_of(request)
+    if not settings.enable_update:
+        raise forbidden_update()
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    expected = settings.update_token.encode()
+    # compare_digest: the time taken must not tell how much of a guessed token was right.
+    if scheme.lower() != "bearer" or not expected or not hmac.compare_digest(token.strip().encode(), expected):
+        raise unauthorized()

@@ -1,0 +1,80 @@
+"""Errors answered as plain text, built by tiny named functions: `raise bad_request("...")`.
+
+SPARQL clients show an error's body to their user as it is, so it is one readable sentence in text/plain
+rather than a JSON envelope.
+
+>>> error = not_acceptable(["text/turtle", "application/ld+json"])
+>>> error.status_code, error.detail
+(406, 'None of the requested media types can be served; available: text/turtle, application/ld+json.')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from fastapi import Request
+from fastapi.responses import PlainTextResponse, Response
+from starlette.exceptions import HTTPException
+
+
+class HttpError(HTTPException):
+    """An HTTP error whose message is the whole body."""
+
+    def __init__(self, status_code: int, message: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(status_code=status_code, detail=message, headers=dict(headers or {}))
+
+
+def bad_request(message: str) -> HttpError:
+    return HttpError(400, message)
+
+
+def unauthorized() -> HttpError:
+    return HttpError(
+        401,
+        "This operation needs the update token: send 'Authorization: Bearer <token>'.",
+        {"WWW-Authenticate": 'Bearer realm="atlas-ld"'},
+    )
+
+
+def forbidden_update() -> HttpError:
+    return HttpError(403, "This server is read-only: SPARQL Update and the Graph Store Protocol are turned off.")
+
+
+def forbidden_service(endpoint: str | None) -> HttpError:
+    named = f"<{endpoint}>" if endpoint else "an endpoint given by a variable or an unresolved name"
+    return HttpError(
+        403,
+        f"SERVICE {named} is refused: this server makes no request on a query's behalf "
+        "unless the endpoint is on its allow-list.",
+    )
+
+
+def not_found(message: str) -> HttpError:
+    return HttpError(404, message)
+
+
+def not_acceptable(available: Iterable[str]) -> HttpError:
+    return HttpError(406, f"None of the requested media types can be served; available: {', '.join(available)}.")
+
+
+def payload_too_large(limit: int) -> HttpError:
+    return HttpError(413, f"The request body is larger than this server accepts ({limit} bytes).")
+
+
+def uri_too_long(limit: int) -> HttpError:
+    return HttpError(414, f"The request URL is longer than {limit} bytes: send long queries by POST.")
+
+
+def unsupported_media_type(got: str, expected: Iterable[str]) -> HttpError:
+    return HttpError(415, f"Content-Type {got or '(none)'!r} is not accepted here; send one of: {', '.join(expected)}.")
+
+
+def as_response(error: HttpError) -> Response:
+    """The plain-text answer for an error."""
+    return PlainTextResponse(f"{error.detail}\n", status_code=error.status_code, headers=error.headers)
+
+
+async def handle_http_error(request: Request, error: Exception) -> Response:
+    """Exception handler the app factory installs for HttpError."""
+    assert isinstance(error, HttpError)
+    return as_response(error)

@@ -1,0 +1,34 @@
+"""Running the app under uvicorn, for `atlas-ld serve`."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from atlas_ld.datadir import DataDir
+from atlas_ld.settings import Settings
+from atlas_ld.web.app import create_app
+
+# Room for the request line and headers beyond the longest URL the app accepts, so that an over-long URL
+# reaches the app and gets its 414 rather than the HTTP parser's bare 400.
+_HEADER_ROOM = 16 * 1024
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the store of `settings.store` until interrupted.
+
+    Read-only (the store opened read-only, so an ingest may run beside it) unless `settings.enable_update`.
+    Raises FileNotFoundError when there is no store to serve read-only, and ValueError when updates are on
+    without a token.
+    """
+    data = DataDir(settings.store)
+    if not settings.enable_update and not data.has_store():
+        raise FileNotFoundError(f"no store in {data.root}: run `atlas-ld ingest` first")
+    app = create_app(settings, data.open_store(read_only=not settings.enable_update))
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        proxy_headers=True,
+        h11_max_incomplete_event_size=settings.max_url_length + _HEADER_ROOM,
+        timeout_graceful_shutdown=5,
+    )

@@ -1,0 +1,303 @@
+"""Ingest and dump benchmark: a synthetic corpus through `atlas-ld ingest`, against pyoxigraph's own bulk load and dump.
+
+    python benchmarks/bench_ingest.py [--pages 20000] [--traced-pages 2000] [--batch-size 250]
+
+Every measurement runs in a fresh process, so that its peak resident memory (getrusage) is its own. The figures
+are printed and written to benchmarks/out/ingest-report.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import multiprocessing
+import os
+import platform
+import re
+import resource
+import shutil
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]
+
+from corpus import write_corpus  # noqa: E402
+
+BASE_URI = "https://atlas.example.org/"
+GOAL_SECONDS = 60.0
+GOAL_BULK_RATIO = 5.0
+GOAL_MEMORY = 1024**3
+GOAL_DUMP_RATIO = 2.0
+MB = 1024 * 1024
+
+
+def _peak_rss() -> int:
+    """Peak resident memory of this process, in bytes (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _in_fresh_process(function: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(function, *args).result()
+
+
+# -- measurements, each run in its own process ----------------------------------------------------------------------
+
+
+def measure_ingest(corpus: Path, data_dir: Path, batch_size: int, workers: int, traced: bool) -> dict[str, Any]:
+    """`atlas-ld ingest` as the command runs it, minus the progress bar (tracemalloc only sees this process)."""
+    from atlas_ld.datadir import DataDir
+    from atlas_ld.ingest import ingest
+    from atlas_ld.quarantine import Quarantine
+    from atlas_ld.stats import count_resources
+    from atlas_ld.uris import UriScheme
+
+    if traced:
+        tracemalloc.start()
+    uris = UriScheme(BASE_URI)
+    data = DataDir(data_dir)
+    start = time.perf_counter()
+    store = data.open_store()
+    quarantine = Quarantine(data.rejected, base_uri=BASE_URI)
+    report = ingest([corpus], store, uris, quarantine, batch_size=batch_size, workers=workers)
+    store.flush()
+    wall = time.perf_counter() - start
+    peak = _peak_rss() + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 * workers
+    return {
+        "wall": wall,
+        "peak_rss": peak,
+        "stage_seconds": dict(report.stage_seconds),
+        "stage_peak_bytes": dict(report.clock.peak_bytes),
+        "pages_read": report.pages_read,
+        "records_stored": report.records_stored,
+        "warnings": len(report.warnings),
+        "warning_kinds": _kinds([w.message for w in report.warnings]),
+        "rejected": [str(r) for r in report.rejected[:5]],
+        "rejected_count": len(report.rejected),
+        "page_errors": [str(e) for e in report.page_errors[:5]],
+        "page_error_count": len(report.page_errors),
+        "counts": count_resources(store, uris),
+    }
+
+
+def _kinds(messages: list[str]) -> dict[str, int]:
+    """Warnings grouped by their wording, quoted values and numbers left out."""
+    kinds: dict[str, int] = {}
+    for message in messages:
+        key = re.sub(r"'[^']*'|\"[^\"]*\"|[0-9]+", "…", message)[:90]
+        kinds[key] = kinds.get(key, 0) + 1
+    return dict(sorted(kinds.items(), key=lambda kv: -kv[1])[:8])
+
+
+def measure_native_dump(data_dir: Path, target: Path) -> dict[str, Any]:
+    """pyoxigraph's own `Store.dump` of the whole store as N-Quads."""
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(data_dir / "oxigraph"))
+    start = time.perf_counter()
+    store.dump(str(target), ox.RdfFormat.N_QUADS)
+    return {"wall": time.perf_counter() - start, "peak_rss": _peak_rss(), "bytes": target.stat().st_size}
+
+
+def measure_bulk_load(nquads: Path, location: Path) -> dict[str, Any]:
+    """pyoxigraph's own `Store.bulk_load` of the very quads that the ingest stored."""
+    import pyoxigraph as ox
+
+    shutil.rmtree(location, ignore_errors=True)
+    start = time.perf_counter()
+    store = ox.Store(str(location))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    return {"wall": time.perf_counter() - start, "peak_rss": _peak_rss(), "quads": len(store)}
+
+
+def measure_cli_dump(data_dir: Path, format_name: str, compressed: bool, target: Path) -> dict[str, Any]:
+    """`atlas-ld dump --format F [--gzip] -o FILE`, through the real command-line code."""
+    from atlas_ld.cli import app
+
+    arguments = ["dump", "--store", str(data_dir), "--format", format_name, "-o", str(target)]
+    start = time.perf_counter()
+    app(arguments + (["--gzip"] if compressed else []), standalone_mode=False)
+    return {"wall": time.perf_counter() - start, "peak_rss": _peak_rss(), "bytes": target.stat().st_size}
+
+
+# -- the report -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    pages: int
+    traced_pages: int
+    batch_size: int
+    workers: int
+    corpus_bytes: int = 0
+    facts: dict[str, int] = field(default_factory=dict)
+    ingest: dict[str, Any] = field(default_factory=dict)
+    traced: dict[str, Any] = field(default_factory=dict)
+    native_dump: dict[str, Any] = field(default_factory=dict)
+    bulk_load: dict[str, Any] = field(default_factory=dict)
+    dumps: dict[str, dict[str, Any]] = field(default_factory=dict)
+    small_dump: dict[str, Any] = field(default_factory=dict)
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def render(f: Figures) -> str:
+    ing, bulk, native = f.ingest, f.bulk_load, f.native_dump
+    nq = f.dumps["nquads"]
+    lines = [
+        "# Ingest benchmark",
+        "",
+        f"Machine: {platform.machine()}, {multiprocessing.cpu_count()} cores, Python {platform.python_version()}; "
+        f"corpus: {f.pages:,} synthetic pages ({f.corpus_bytes / MB:,.0f} MB, seed in benchmarks/corpus.py), "
+        f"batches of {f.batch_size}, {f.workers} worker processes (as `atlas-ld ingest` on this machine).",
+        "",
+        "## Goals",
+        "",
+        "| goal | measured | |",
+        "|---|---|---|",
+        f"| {f.pages:,} pages ingested in ≤ {GOAL_SECONDS:.0f} s | {ing['wall']:.1f} s | {_verdict(ing['wall'] <= GOAL_SECONDS)} |",
+        f"| ingest ≤ {GOAL_BULK_RATIO:.0f}× pyoxigraph's bulk load of the same quads | {ing['wall'] / bulk['wall']:.1f}× "
+        f"({bulk['wall']:.1f} s for {bulk['quads']:,} quads) | {_verdict(ing['wall'] <= GOAL_BULK_RATIO * bulk['wall'])} |",
+        f"| peak memory < 1 GB (ingesting process + worker processes) | {ing['peak_rss'] / MB:,.0f} MB "
+        f"| {_verdict(ing['peak_rss'] < GOAL_MEMORY)} |",
+        f"| `atlas-ld dump` ≤ {GOAL_DUMP_RATIO:.0f}× pyoxigraph's own dump (N-Quads) | {nq['wall'] / native['wall']:.2f}× "
+        f"({nq['wall']:.1f} s vs {native['wall']:.1f} s) | {_verdict(nq['wall'] <= GOAL_DUMP_RATIO * native['wall'])} |",
+        "",
+        "## Ingest, end to end",
+        "",
+        f"{ing['pages_read']:,} pages read, {ing['records_stored']:,} records stored, {ing['rejected_count']} rejected, "
+        f"{ing['page_error_count']} pages not read, {ing['warnings']:,} warnings; "
+        f"{ing['pages_read'] / ing['wall']:,.0f} pages/s.",
+        "",
+        "Time per stage, summed over batches. The store stage runs in a thread while the next batch is parsed, "
+        "mapped and validated, so the stages add up to more than the wall time.",
+        "",
+        "| stage | seconds | share of wall time | Python heap peak (tracemalloc, "
+        f"{f.traced_pages:,}-page run in one process) |",
+        "|---|---|---|---|",
+    ]
+    for stage, seconds in ing["stage_seconds"].items():
+        peak = f.traced.get("stage_peak_bytes", {}).get(stage)
+        peak_text = f"{peak / MB:,.1f} MB" if peak is not None else "n/a"
+        lines.append(f"| {stage} | {seconds:.1f} | {seconds / ing['wall']:.0%} | {peak_text} |")
+    lines += [
+        f"| **wall** | **{ing['wall']:.1f}** | | peak RSS {ing['peak_rss'] / MB:,.0f} MB "
+        f"({f.traced['peak_rss'] / MB:,.0f} MB for {f.traced_pages:,} pages) |",
+        "",
+        "Checks against the corpus: "
+        f"projects {ing['counts']['projects']:,} (corpus: {f.facts['pages']:,}), "
+        f"funding observations {ing['counts']['observations']:,} (corpus: {f.facts['observations']:,}), "
+        f"posts {ing['counts']['posts']:,}, authorities {ing['counts']['authorities']:,}, "
+        f"countries {ing['counts']['countries']:,}, triples {ing['counts']['triples']:,}.",
+        "",
+        "Most frequent warnings: "
+        + (", ".join(f"{count:,} × “{kind.strip()}”" for kind, count in ing["warning_kinds"].items()) or "none")
+        + ".",
+        "",
+        "## Reference: pyoxigraph alone",
+        "",
+        f"- `Store.dump` of the ingested store as N-Quads: {native['wall']:.1f} s, {native['bytes'] / MB:,.0f} MB, "
+        f"peak RSS {native['peak_rss'] / MB:,.0f} MB.",
+        f"- `Store.bulk_load` of that N-Quads file into an empty store: {bulk['wall']:.1f} s "
+        f"({bulk['quads'] / bulk['wall']:,.0f} quads/s), peak RSS {bulk['peak_rss'] / MB:,.0f} MB.",
+        "",
+        "## Dump",
+        "",
+        "| `atlas-ld dump` | seconds | vs `Store.dump` N-Quads | size | peak RSS |",
+        "|---|---|---|---|---|",
+    ]
+    for name, d in f.dumps.items():
+        lines.append(
+            f"| {name} | {d['wall']:.1f} | {d['wall'] / native['wall']:.2f}× | {d['bytes'] / MB:,.0f} MB | "
+            f"{d['peak_rss'] / MB:,.0f} MB |"
+        )
+    small = f.small_dump
+    lines += [
+        "",
+        f"Memory does not grow with the graph: `atlas-ld dump --format jsonld` of the {f.traced_pages:,}-page store "
+        f"peaks at {small['peak_rss'] / MB:,.0f} MB, of the {f.pages:,}-page store at "
+        f"{f.dumps['jsonld']['peak_rss'] / MB:,.0f} MB.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _check_gzip(path: Path) -> None:
+    """A gzipped dump must decompress whole (the benchmark would otherwise time a broken file)."""
+    with gzip.open(path, "rb") as stream:
+        while stream.read(io.DEFAULT_BUFFER_SIZE * 64):
+            pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=20_000, help="size of the corpus (default 20,000)")
+    parser.add_argument("--traced-pages", type=int, default=2_000, help="pages of the run under tracemalloc")
+    parser.add_argument("--batch-size", type=int, default=250, help="projects validated and stored together")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="as `atlas-ld ingest --workers`")
+    parser.add_argument("--out", type=Path, default=HERE / "out", help="working folder (default benchmarks/out)")
+    args = parser.parse_args()
+    out: Path = args.out
+    figures = Figures(args.pages, min(args.traced_pages, args.pages), args.batch_size, args.workers)
+
+    def step(message: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+    step(f"corpus of {args.pages:,} pages")
+    corpus = out / f"corpus-{args.pages}"
+    facts = write_corpus(corpus, args.pages)
+    small_corpus = out / f"corpus-{figures.traced_pages}"
+    write_corpus(small_corpus, figures.traced_pages)
+    figures.corpus_bytes = sum(p.stat().st_size for p in corpus.glob("*.txt"))
+    figures.facts = {"pages": len(facts), "observations": sum(f.funding_lines + f.water_amounts for f in facts)}
+
+    data, small_data = out / "store", out / "store-traced"
+    for folder in (data, small_data):
+        shutil.rmtree(folder, ignore_errors=True)
+    step("ingest, end to end")
+    figures.ingest = _in_fresh_process(measure_ingest, corpus, data, args.batch_size, args.workers, False)
+    step(f"ingest of {figures.traced_pages:,} pages under tracemalloc")
+    figures.traced = _in_fresh_process(measure_ingest, small_corpus, small_data, args.batch_size, 1, True)
+
+    nquads = out / "native-dump.nq"
+    step("pyoxigraph Store.dump")
+    figures.native_dump = _in_fresh_process(measure_native_dump, data, nquads)
+    step("pyoxigraph Store.bulk_load")
+    figures.bulk_load = _in_fresh_process(measure_bulk_load, nquads, out / "bulk-store")
+    shutil.rmtree(out / "bulk-store", ignore_errors=True)
+
+    from atlas_ld.dumping import FORMATS, dump_file_name
+
+    dumps = out / "dumps"
+    dumps.mkdir(parents=True, exist_ok=True)
+    for name in FORMATS:
+        step(f"atlas-ld dump --format {name}")
+        figures.dumps[name] = _in_fresh_process(measure_cli_dump, data, name, False, dumps / dump_file_name(name))
+    step("atlas-ld dump --format nquads --gzip")
+    gz = dumps / dump_file_name("nquads", compressed=True)
+    figures.dumps["nquads --gzip"] = _in_fresh_process(measure_cli_dump, data, "nquads", True, gz)
+    _check_gzip(gz)
+    figures.small_dump = _in_fresh_process(measure_cli_dump, small_data, "jsonld", False, dumps / "small.jsonld")
+
+    text = render(figures)
+    (out / "ingest-report.md").write_text(text, encoding="utf-8")
+    print()
+    print(text)
+    for leftover in (nquads, *dumps.iterdir()):
+        leftover.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Data folders filled by the real ingest (parser, mapping, SHACL, store) from the bundled example pages, for the
+server tests, and a hostile page made from the whole example page 12523."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from atlas_ld.datadir import DataDir
+from atlas_ld.ingest import bundled_examples, ingest
+from atlas_ld.quarantine import Quarantine
+from atlas_ld.uris import UriScheme
+
+BASE = "https://atlas.example.org/"
+EXAMPLE_IDS = (6099, 12523, 15077, 15635, 16323)
+
+HOSTILE_ID = 99001
+HOSTILE_TITLE = '<script>alert(1)</script> "><img src=x onerror=alert(1)> Romans'
+HOSTILE_CONTEXT = "</script><script>alert(2)</script> Ville moyenne française"
+
+
+def hostile_page() -> str:
+    """Page 12523 with markup and a closing </script> in its title and its context, as a scraped page may hold."""
+    text = (bundled_examples() / "12523.txt").read_text(encoding="utf-8")
+    title = "Projet d'action internationale de Romans et de ses villes partenaires"
+    assert text.count(title) == 1
+    text = text.replace(title, HOSTILE_TITLE)
+    return text.replace("Ville moyenne française", HOSTILE_CONTEXT, 1)
+
+
+def ingest_examples(root: Path, *, base_uri: str = BASE, extra_pages: Mapping[str, str] | None = None) -> DataDir:
+    """A data folder under `root` holding the example pages (and `extra_pages`: file name → text), store closed."""
+    pages = root / "pages"
+    pages.mkdir(parents=True)
+    for page in bundled_examples().glob("*.txt"):
+        shutil.copy(page, pages / page.name)
+    for name, text in (extra_pages or {}).items():
+        (pages / name).write_text(text, encoding="utf-8")
+    data = DataDir(root / "data")
+    store = data.open_store()
+    report = ingest([pages], store, UriScheme(base_uri), Quarantine(data.rejected, base_uri=base_uri))
+    assert not report.rejected and not report.page_errors, (report.rejected, report.page_errors)
+    store.flush()
+    del store
+    return data
