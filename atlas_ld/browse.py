@@ -7,12 +7,14 @@ Every value from a request enters the queries as a pyoxigraph term (`NamedNode`,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import pyoxigraph as ox
 
+from atlas_ld.describe import LabelCache
 from atlas_ld.store import GraphStore
 from atlas_ld.uris import EU_COUNTRY, UriScheme
 from atlas_ld.vocab import ADMS, DCTERMS, QB, RDF, RDFS, SDMX_DIMENSION, SKOS, atlas_namespace
@@ -111,6 +113,12 @@ class FundingRow:
     iri: str | None = None
 
 
+def _narrower_or_self(concept: ox.NamedNode) -> str:
+    """?subject bound to the concept and every concept below it. As a sub-select the few concepts come first;
+    written as a path after ?project's subjects, Oxigraph would walk the tree up from every subject."""
+    return f"{{ SELECT DISTINCT ?subject WHERE {{ ?subject {SKOS.broader}* {concept} }} }}"
+
+
 def _select(store: GraphStore, query: str) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]]:
     result = store.query(query)
     assert isinstance(result, ox.QuerySolutions)
@@ -133,13 +141,39 @@ def _decimal(row: dict[str, ox.NamedNode | ox.Literal | ox.BlankNode], name: str
     return Decimal(value) if value else Decimal(0)
 
 
-class Browser:
-    """The queries behind the HTML pages, for one store and one URI scheme."""
+class StoreMemo:
+    """Values computed over the whole store (counts, facets, funding totals), kept until the store's next write.
 
-    def __init__(self, store: GraphStore, uris: UriScheme) -> None:
+    Pages show them on every request; on a large store they cost far more than the page itself.
+    """
+
+    def __init__(self, store: GraphStore, *, max_entries: int = 10_000) -> None:
+        self.store = store
+        self.max_entries = max_entries
+        self._stamp: float | None = None
+        self._values: dict[Any, Any] = {}
+
+    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
+        stamp = self.store.last_modified()
+        if stamp != self._stamp or len(self._values) > self.max_entries:
+            self._values, self._stamp = {}, stamp
+        if key not in self._values:
+            self._values[key] = compute()
+        return self._values[key]
+
+
+class Browser:
+    """The queries behind the HTML pages, for one store and one URI scheme; `memo` keeps the store-wide ones."""
+
+    def __init__(
+        self, store: GraphStore, uris: UriScheme, memo: StoreMemo | None = None, labels: LabelCache | None = None
+    ) -> None:
         self.store = store
         self.uris = uris
         self.atlas = atlas_namespace(uris.base)
+        self.memo = memo or StoreMemo(store)
+        # Names come from the cache, not from joins: a shared resource's name is stated once per project graph.
+        self.labels = labels or LabelCache(store)
 
     # -- search -------------------------------------------------------------------------------------------------
 
@@ -158,7 +192,7 @@ class Browser:
             if not _KEY.fullmatch(filters.theme):
                 return "FILTER(false)"
             theme = ox.NamedNode(self.uris.base + "id/theme/" + filters.theme)
-            parts.append(f"?project {DCTERMS.subject} ?subject . ?subject {SKOS.broader}* {theme} .")
+            parts.append(f"{_narrower_or_self(theme)} ?project {DCTERMS.subject} ?subject .")
         if filters.authority:
             needle = ox.Literal(filters.authority.lower())
             parts.append(
@@ -180,12 +214,20 @@ class Browser:
 
     def search(self, filters: ProjectFilters, page: int = 1, page_size: int = PAGE_SIZE) -> ProjectPage:
         """Projects matching every filter, ordered by title."""
-        where = f"?project {RDF.type} {self.atlas.Project} .\n{self.filter_patterns(filters)}"
-        return self._project_page(where, page, page_size)
+        return self.projects_where(self.filter_patterns(filters), page, page_size)
 
     def projects_where(self, patterns: str, page: int = 1, page_size: int = PAGE_SIZE) -> ProjectPage:
-        """Projects matching graph patterns on ?project (built by the callers below from terms, not text)."""
-        return self._project_page(f"?project {RDF.type} {self.atlas.Project} .\n{patterns}", page, page_size)
+        """Projects matching graph patterns on ?project (built by the callers below from terms, not text).
+
+        The patterns come first and the type is checked row by row (FILTER EXISTS): joined, `?project a
+        atlas:Project` would be read for every project of the store.
+        """
+        if not patterns.strip():
+            where = f"?project {RDF.type} {self.atlas.Project} ."
+        else:
+            where = f"{patterns}\nFILTER EXISTS {{ ?project {RDF.type} {self.atlas.Project} }}"
+        key = ("projects", where, page, page_size)
+        return self.memo.get(key, lambda: self._project_page(where, page, page_size))  # type: ignore[no-any-return]
 
     def _project_page(self, where: str, page: int, page_size: int) -> ProjectPage:
         page = max(1, page)
@@ -196,7 +238,7 @@ class Browser:
         rows = _select(
             self.store,
             f"""SELECT ?project ?title ?identifier ?start ?status
-                  (GROUP_CONCAT(DISTINCT ?countryName; separator="\\u001f") AS ?countries)
+                  (GROUP_CONCAT(DISTINCT STR(?country); separator=" ") AS ?countries)
             WHERE {{
               {{ SELECT DISTINCT ?project ?title WHERE {{
                   {where}
@@ -204,23 +246,25 @@ class Browser:
                 }} ORDER BY LCASE(STR(?title)) ?project LIMIT {page_size} OFFSET {(page - 1) * page_size} }}
               OPTIONAL {{ ?project {DCTERMS.identifier} ?identifier }}
               OPTIONAL {{ ?project {self.atlas.startYear} ?start }}
-              OPTIONAL {{ ?project {ADMS.status} ?statusConcept .
-                         ?statusConcept {SKOS.prefLabel} ?status FILTER(LANGMATCHES(LANG(?status), "fr")) }}
-              OPTIONAL {{ ?project {DCTERMS.spatial} ?country . ?country {RDFS.label} ?countryName }}
+              OPTIONAL {{ ?project {ADMS.status} ?status }}
+              OPTIONAL {{ ?project {DCTERMS.spatial} ?country }}
             }}
             GROUP BY ?project ?title ?identifier ?start ?status
             ORDER BY LCASE(STR(?title)) ?project""",
         )
+        countries = [(_text(row, "countries") or "").split() for row in rows]
+        statuses = [_text(row, "status") for row in rows]
+        names = self.labels.names({c for cs in countries for c in cs} | {s for s in statuses if s})
         items = [
             ProjectSummary(
                 iri=_text(row, "project") or "",
                 title=_text(row, "title") or _text(row, "project") or "",
                 identifier=_text(row, "identifier") or "",
                 start_year=_text(row, "start"),
-                status=_text(row, "status"),
-                countries=tuple(sorted(c for c in (_text(row, "countries") or "").split("\u001f") if c)),
+                status=names.get(status) if status else None,
+                countries=tuple(sorted(names.get(c, c) for c in row_countries)),
             )
-            for row in rows
+            for row, status, row_countries in zip(rows, statuses, countries, strict=True)
         ]
         return ProjectPage(total, page, items, page_size)
 
@@ -243,7 +287,7 @@ class Browser:
         """Projects about the concept or any concept below it (skos:broader*), or having it as status or form."""
         node = ox.NamedNode(iri)
         return self.projects_where(
-            f"{{ ?project {DCTERMS.subject} ?subject . ?subject {SKOS.broader}* {node} }} "
+            f"{{ {_narrower_or_self(node)} ?project {DCTERMS.subject} ?subject }} "
             f"UNION {{ ?project {ADMS.status} {node} }} UNION {{ ?project {DCTERMS.type} {node} }}",
             page,
         )
@@ -265,25 +309,20 @@ class Browser:
     def partners_of(self, iri: str) -> list[Partner]:
         """The authorities that share at least one project with this one, the most frequent first."""
         node = ox.NamedNode(iri)
-        atlas = self.atlas
+        roles = f"{self.atlas.frenchPartner}|{self.atlas.foreignPartner}"
         rows = _select(
             self.store,
-            f"""SELECT ?partner (SAMPLE(?name) AS ?label) (SAMPLE(?countryName) AS ?country)
-                       (COUNT(DISTINCT ?project) AS ?n)
-            WHERE {{
-              VALUES ?role {{ {atlas.frenchPartner} {atlas.foreignPartner} }}
-              VALUES ?otherRole {{ {atlas.frenchPartner} {atlas.foreignPartner} }}
-              ?project ?role {node} ; ?otherRole ?partner .
+            f"""SELECT ?partner (COUNT(DISTINCT ?project) AS ?n) WHERE {{
+              ?project {roles} {node} ; {roles} ?partner .
               FILTER(?partner != {node})
-              OPTIONAL {{ ?partner {RDFS.label} ?name }}
-              OPTIONAL {{ ?partner {DCTERMS.spatial} ?c . ?c {RDFS.label} ?countryName }}
-            }}
-            GROUP BY ?partner ORDER BY DESC(?n) ?label""",
+            }} GROUP BY ?partner""",
         )
-        return [
-            Partner(_text(r, "partner") or "", _text(r, "label") or "", _text(r, "country"), _int(r, "n"))
-            for r in rows
-        ]
+        partners = {_text(r, "partner") or "": _int(r, "n") for r in rows}
+        names = self.labels.names(set(partners))
+        places = self.labels.places(set(partners))
+        place_names = self.labels.names(set(places.values()))
+        found = [Partner(p, names.get(p, p), place_names.get(places.get(p, ""), None), n) for p, n in partners.items()]
+        return sorted(found, key=lambda p: (-p.shared_projects, p.label.lower()))
 
     def authorities_in_country(self, iso3: str) -> list[Option]:
         """The country's authorities (value = IRI), the most active first."""
@@ -291,18 +330,23 @@ class Browser:
         atlas = self.atlas
         rows = _select(
             self.store,
-            f"""SELECT ?authority (SAMPLE(?name) AS ?label) (COUNT(DISTINCT ?project) AS ?n) WHERE {{
-              ?authority {RDF.type} {atlas.LocalAuthority} ; {DCTERMS.spatial} {country} .
-              OPTIONAL {{ ?authority {RDFS.label} ?name }}
-              OPTIONAL {{ ?project ?role ?authority . VALUES ?role {{ {atlas.frenchPartner} {atlas.foreignPartner} }} }}
-            }} GROUP BY ?authority ORDER BY DESC(?n) ?label""",
+            f"""SELECT ?authority (COUNT(DISTINCT ?project) AS ?n) WHERE {{
+              ?authority {DCTERMS.spatial} {country} .
+              FILTER EXISTS {{ ?authority {RDF.type} {atlas.LocalAuthority} }}
+              OPTIONAL {{ ?project {atlas.frenchPartner}|{atlas.foreignPartner} ?authority }}
+            }} GROUP BY ?authority""",
         )
-        return [Option(_text(r, "authority") or "", _text(r, "label") or "", _int(r, "n")) for r in rows]
+        counts = {_text(r, "authority") or "": _int(r, "n") for r in rows}
+        names = self.labels.names(set(counts))
+        found = [Option(a, names.get(a, a), n) for a, n in counts.items()]
+        return sorted(found, key=lambda o: (-o.count, o.label.lower()))
 
     # -- facets for the search form -----------------------------------------------------------------------------
 
     def facets(self) -> Facets:
-        return Facets(self._country_options(), self._theme_options(), self._status_options())
+        return self.memo.get(  # type: ignore[no-any-return]
+            "facets", lambda: Facets(self._country_options(), self._theme_options(), self._status_options())
+        )
 
     def _country_options(self) -> list[Option]:
         rows = _select(
@@ -316,7 +360,7 @@ class Browser:
         for row in rows:
             iri = _text(row, "country") or ""
             if iri.startswith(EU_COUNTRY):
-                options.append(Option(iri[len(EU_COUNTRY):], _text(row, "label") or iri, _int(row, "n")))
+                options.append(Option(iri[len(EU_COUNTRY) :], _text(row, "label") or iri, _int(row, "n")))
         return options
 
     def _theme_options(self) -> list[Option]:
@@ -341,7 +385,7 @@ class Browser:
         def walk(parent: str | None, depth: int) -> None:
             for concept, label, count in sorted(children.get(parent, []), key=lambda c: c[1].lower()):
                 if concept.startswith(prefix):
-                    options.append(Option(concept[len(prefix):], label, count, depth))
+                    options.append(Option(concept[len(prefix) :], label, count, depth))
                 walk(concept, depth + 1)
 
         walk(None, 0)
@@ -357,7 +401,7 @@ class Browser:
         )
         prefix = self.uris.base + "id/status/"
         return [
-            Option((_text(r, "concept") or "")[len(prefix):], _text(r, "label") or "")
+            Option((_text(r, "concept") or "")[len(prefix) :], _text(r, "label") or "")
             for r in rows
             if (_text(r, "concept") or "").startswith(prefix)
         ]
@@ -366,23 +410,29 @@ class Browser:
 
     def vocabulary(self) -> list[VocabularyTerm]:
         """Every term defined by the atlas: vocabulary, classes first, then by name."""
+        return self.memo.get("vocabulary", self._vocabulary)  # type: ignore[no-any-return]
+
+    def _vocabulary(self) -> list[VocabularyTerm]:
         ontology = ox.NamedNode(self.uris.vocab)
         rows = _select(
             self.store,
             f"""SELECT ?term ?p ?o WHERE {{
               ?term {RDFS.isDefinedBy} {ontology} ; ?p ?o .
-              VALUES ?p {{ {RDF.type} {RDFS.label} {RDFS.comment} {RDFS.domain} {RDFS.range}
-                           {RDFS.subClassOf} {RDFS.subPropertyOf} }}
+              FILTER(?p IN ({RDF.type}, {RDFS.label}, {RDFS.comment}, {RDFS.domain}, {RDFS.range},
+                            {RDFS.subClassOf}, {RDFS.subPropertyOf}))
             }}""",
         )
         terms: dict[str, VocabularyTerm] = {}
         slots = {
-            RDF.type.value: "kinds", RDFS.domain.value: "domains", RDFS.range.value: "ranges",
-            RDFS.subClassOf.value: "parents", RDFS.subPropertyOf.value: "parents",
+            RDF.type.value: "kinds",
+            RDFS.domain.value: "domains",
+            RDFS.range.value: "ranges",
+            RDFS.subClassOf.value: "parents",
+            RDFS.subPropertyOf.value: "parents",
         }
         for row in rows:
             iri, prop, obj = _text(row, "term") or "", _text(row, "p") or "", row["o"]
-            term = terms.setdefault(iri, VocabularyTerm(iri, iri[len(self.uris.vocab):]))
+            term = terms.setdefault(iri, VocabularyTerm(iri, iri[len(self.uris.vocab) :]))
             if prop in slots:
                 getattr(term, slots[prop]).append(obj.value)
             elif isinstance(obj, ox.Literal):
@@ -399,7 +449,7 @@ class Browser:
         rows = _select(
             self.store,
             f"""SELECT ?p ?o WHERE {{ {ox.NamedNode(self.uris.vocab)} ?p ?o .
-                  VALUES ?p {{ {DCTERMS.title} {DCTERMS.description} }} }}""",
+                  FILTER(?p IN ({DCTERMS.title}, {DCTERMS.description})) }}""",
         )
         found: dict[str, dict[str, str]] = {"title": {}, "description": {}}
         for row in rows:
@@ -419,7 +469,9 @@ class Browser:
               OPTIONAL {{ ?concept {SKOS.inScheme} ?scheme }}
             }} GROUP BY ?scheme ORDER BY ?label""",
         )
-        return [Option(_text(r, "scheme") or "", _text(r, "label") or _text(r, "scheme") or "", _int(r, "n")) for r in rows]
+        return [
+            Option(_text(r, "scheme") or "", _text(r, "label") or _text(r, "scheme") or "", _int(r, "n")) for r in rows
+        ]
 
     # -- funding ------------------------------------------------------------------------------------------------
 
@@ -427,6 +479,12 @@ class Browser:
         self, dimension: str, *, project: str | None = None, funder: str | None = None, limit: int | None = None
     ) -> list[FundingRow]:
         """Totals of the funding measures grouped by "year" or "funder", over everything, a project or a funder."""
+        key = ("funding", dimension, project, funder, limit)
+        return self.memo.get(key, lambda: self._funding_by(dimension, project, funder, limit))  # type: ignore[no-any-return]
+
+    def _funding_by(
+        self, dimension: str, project: str | None, funder: str | None, limit: int | None
+    ) -> list[FundingRow]:
         atlas = self.atlas
         restrict = f"?obs {atlas.fundedProject} {ox.NamedNode(project)} ." if project else ""
         if funder:
@@ -474,8 +532,3 @@ def total(rows: Iterable[FundingRow]) -> FundingRow:
         sum((r.water_amount for r in rows), Decimal(0)),
         sum(r.observations for r in rows),
     )
-
-
-def labels_in(rows: Sequence[Option]) -> dict[str, str]:
-    """Value → label of a list of options, to show which filters are on."""
-    return {o.value: o.label for o in rows}

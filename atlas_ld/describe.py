@@ -1,22 +1,22 @@
 """What the server says about one resource: its description as triples, and an index to read it back.
 
-A description holds the resource's own triples, the labels (and places) of what it links to, the resources that exist only
-through it (a project's funding observations, prioritised themes, contacts, documents, provenance; a post's
-memberships; a scheme's concepts) and the organisations' and concepts' links back from the projects' graphs.
-IRIs enter the query as `NamedNode` terms, whose constructor rejects anything that is not an IRI, so no request
+A description holds the resource's own triples, the labels (and places) of what it links to, the resources that
+exist only through it (a project's funding observations, prioritised themes, contacts, documents, provenance; a
+post's memberships; a scheme's concepts) and the organisations' and concepts' links back from the projects' graphs.
+IRIs enter the queries as `NamedNode` terms, whose constructor rejects anything that is not an IRI, so no request
 text is ever spliced into SPARQL.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 
 from atlas_ld.store import GraphStore
 from atlas_ld.uris import UriScheme
-from atlas_ld.vocab import DCTERMS, FOAF, ORG, PROV, QB, RDF, RDFS, SKOS, atlas_namespace
+from atlas_ld.vocab import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, atlas_namespace
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -49,14 +49,16 @@ def _construct(store: GraphStore, template: str, variables: str, where: str) -> 
 
 
 def _dependents_query(r: str, uris: UriScheme) -> str:
-    """The resources that exist only through `r`: each branch starts from `r`, so none scans the store.
+    """The resources that exist only through `r`: each branch starts from `r`, so none scans the store (types are
+    checked with FILTER EXISTS, row by row, as a join would read the type of every copy of a shared resource).
 
     A project's post contacts are those its own page lists: the memberships stated in the project's graph.
     """
     atlas = atlas_namespace(uris.base)
     return f"""SELECT DISTINCT ?dep WHERE {{
-  {{ {r} ?link ?dep . FILTER(isIRI(?dep) && STRSTARTS(STR(?dep), CONCAT(STR({r}), "/"))) }}
-  UNION {{ {r} ?link ?dep . ?dep {RDF.type} ?kind . FILTER(?kind IN ({_one_of(FOAF.Person, FOAF.Document)})) }}
+  {{ {r} ?link ?dep .
+    FILTER(isIRI(?dep) && (STRSTARTS(STR(?dep), CONCAT(STR({r}), "/"))
+           || EXISTS {{ ?dep {RDF.type} {FOAF.Person} }} || EXISTS {{ ?dep {RDF.type} {FOAF.Document} }})) }}
   UNION {{ ?dep {atlas.fundedProject} {r} }}
   UNION {{ ?dep {ORG.organization} {r} }}
   UNION {{ ?membership {ORG.organization} {r} ; {ORG.member} ?dep }}
@@ -67,22 +69,68 @@ def _dependents_query(r: str, uris: UriScheme) -> str:
 }}"""
 
 
-def _labels(store: GraphStore, nodes: Iterable[str]) -> list[ox.Triple]:
-    labels = _one_of(*LABEL_PROPERTIES)
-    where = f"VALUES ?x {{ {_values(nodes)} }} ?x ?p ?label . FILTER(?p IN ({labels}))"
-    return _construct(store, "?x ?p ?label", "?x ?p ?label", where)
+class LabelCache:
+    """The labels (and places, with their labels) of linked resources, kept until the store's next write.
+
+    The ministry's or a country's name is stated in every project graph that mentions it, so the union default
+    graph holds thousands of copies: reading them is the costliest part of a description, and they rarely change.
+    """
+
+    def __init__(self, store: GraphStore, *, max_entries: int = 200_000) -> None:
+        self.store = store
+        self.max_entries = max_entries
+        self._stamp: float | None = None
+        self._entries: dict[str, list[ox.Triple]] = {}
+
+    def triples(self, nodes: set[str]) -> list[ox.Triple]:
+        """Label triples of each node, its dcterms:spatial place and the place's labels."""
+        stamp = self.store.last_modified()
+        if stamp != self._stamp or len(self._entries) > self.max_entries:
+            self._entries, self._stamp = {}, stamp
+        entries = self._entries
+        missing = {n for n in nodes if n not in entries}
+        if missing:
+            places = self._read(missing, f"?x {DCTERMS.spatial} ?place", "?x ?place", f"?x {DCTERMS.spatial} ?place")
+            new_places = {t.object.value for t in places} - set(entries)
+            labels = _one_of(*LABEL_PROPERTIES)
+            found = self._read(
+                missing | new_places, "?x ?p ?label", "?x ?p ?label", f"?x ?p ?label . FILTER(?p IN ({labels}))"
+            )
+            fresh: dict[str, list[ox.Triple]] = {n: [] for n in missing | new_places}
+            for t in places + found:
+                fresh[t.subject.value].append(t)
+            entries.update(fresh)
+        out: list[ox.Triple] = []
+        for node in nodes:
+            for t in entries.get(node, ()):
+                out.append(t)
+                if t.predicate == DCTERMS.spatial and isinstance(t.object, ox.NamedNode):
+                    out += entries.get(t.object.value, ())
+        return out
+
+    def names(self, nodes: set[str], *, lang: str = "fr") -> dict[str, str]:
+        """Each node's preferred label (see `Description.label`); a node without one is left out."""
+        description = Description(self.triples(nodes))
+        found = {node: description.label(node, lang=lang) for node in nodes}
+        return {node: label for node, label in found.items() if label != node}
+
+    def places(self, nodes: set[str]) -> dict[str, str]:
+        """Each node's dcterms:spatial place (the first, in IRI order), for the nodes that have one."""
+        description = Description(self.triples(nodes))
+        return {node: places[0] for node in nodes if (places := description.iris(node, DCTERMS.spatial))}
+
+    def _read(self, nodes: set[str], template: str, variables: str, pattern: str) -> list[ox.Triple]:
+        return _construct(self.store, template, variables, f"VALUES ?x {{ {_values(nodes)} }} {pattern}")
 
 
-def _places(store: GraphStore, nodes: Iterable[str]) -> list[ox.Triple]:
-    where = f"VALUES ?x {{ {_values(nodes)} }} ?x {DCTERMS.spatial} ?place"
-    return _construct(store, f"?x {DCTERMS.spatial} ?place", "?x ?place", where)
-
-
-def describe_resource(store: GraphStore, uris: UriScheme, iri: str) -> list[ox.Triple]:
+def describe_resource(
+    store: GraphStore, uris: UriScheme, iri: str, *, labels: LabelCache | None = None
+) -> list[ox.Triple]:
     """The description of `iri` over the union of the graphs; empty when the store knows nothing about it.
 
     A few small queries, each anchored on the resource or on a short list of IRIs, rather than one large one
-    that Oxigraph would plan with scans of the whole store.
+    that Oxigraph would plan with scans of the whole store. Pass a long-lived `labels` cache when describing
+    many resources (the web app does).
     """
     node = iri_node(iri)
     if node is None:
@@ -91,8 +139,14 @@ def describe_resource(store: GraphStore, uris: UriScheme, iri: str) -> list[ox.T
     r = str(node)
     # Links that an organisation or a concept receives from the projects' graphs, shown on its own page.
     backlinks = _one_of(
-        atlas.frenchPartner, atlas.foreignPartner, atlas.diplomaticPost, SKOS.broader, SKOS.inScheme,
-        ORG.memberOf, ORG.unitOf, DCTERMS.spatial,
+        atlas.frenchPartner,
+        atlas.foreignPartner,
+        atlas.diplomaticPost,
+        SKOS.broader,
+        SKOS.inScheme,
+        ORG.memberOf,
+        ORG.unitOf,
+        DCTERMS.spatial,
     )
     triples = _construct(store, f"{r} ?p ?o", "?p ?o", f"{r} ?p ?o")
     incoming = _construct(store, f"?in ?p {r}", "?in ?p", f"?in ?p {r} . FILTER(?p IN ({backlinks}))")
@@ -105,8 +159,7 @@ def describe_resource(store: GraphStore, uris: UriScheme, iri: str) -> list[ox.T
     linked |= {t.subject.value for t in incoming}
     linked -= dependents | {iri}
     if linked:
-        places = _places(store, linked)
-        triples += places + _labels(store, linked | {t.object.value for t in places})
+        triples += (labels or LabelCache(store)).triples(linked)
     # Sorted, so that a description serialises the same way each time (and reads well in Turtle).
     return sorted(set(triples + incoming), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
@@ -170,11 +223,3 @@ class Description:
             if found:
                 return found
         return iri
-
-    def subjects_of_type(self, kind: ox.NamedNode) -> Iterator[str]:
-        for subject, properties in self._index.items():
-            if kind.value in {o.value for o in properties.get(RDF.type.value, ())}:
-                yield subject
-
-    def observations(self) -> list[str]:
-        return sorted(self.subjects_of_type(QB.Observation))

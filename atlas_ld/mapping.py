@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -83,7 +84,9 @@ def map_record(
     builder.volunteers()
     builder.documents()
     builder.provenance(ingested_at, parser_version)
-    return list(dict.fromkeys(builder.triples))
+    # Shared nodes (a country, the ministry, a person in two roles) may be described twice; the long texts, stated
+    # once, are kept out of the de-duplication that would hash them.
+    return [*dict.fromkeys(builder.triples), *builder.texts_triples]
 
 
 def _year(value: int) -> Literal:
@@ -104,6 +107,7 @@ def _decimal(value: Decimal) -> Literal:
     return Literal("0" if text in ("", "-0") else text, datatype=XSD.decimal)
 
 
+@lru_cache(maxsize=16)  # one ingest stamps every graph with the same time
 def _datetime(value: datetime) -> Literal:
     """
     >>> from datetime import timedelta, timezone
@@ -124,11 +128,6 @@ def _datetime(value: datetime) -> Literal:
 
 def _integer(value: int) -> Literal:
     return Literal(str(value), datatype=XSD.integer)
-
-
-def _text(paragraphs: tuple[str, ...]) -> Literal | None:
-    text = "\n\n".join(p for p in paragraphs if p)
-    return fr(text) if text else None
 
 
 def _ranks(keys: list[str]) -> list[int]:
@@ -155,6 +154,7 @@ class _ProjectGraph:
         self.atlas: Namespace = atlas_namespace(uris.base)
         self.node = NamedNode(uris.project(record.prj_id))
         self.triples: list[Triple] = []
+        self.texts_triples: list[Triple] = []
         self._authorities: dict[str, NamedNode] = {}  # slug → authority of this project (French first)
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
@@ -191,10 +191,10 @@ class _ProjectGraph:
             if path:
                 key = path if rank == 1 else (*path, str(rank))
                 self.prioritised(atlas.otherTheme, "theme", key, self.theme_concept(path), row.priority)
-        for row, rank in zip(r.sdgs, _ranks([str(row.number) for row in r.sdgs])):
-            key = (str(row.number),) if rank == 1 else (str(row.number), str(rank))
-            concept = self.sdg_concept(row.number, row.label)
-            self.prioritised(atlas.sustainableDevelopmentGoal, "sdg", key, concept, row.priority)
+        for sdg, rank in zip(r.sdgs, _ranks([str(s.number) for s in r.sdgs])):
+            key = (str(sdg.number),) if rank == 1 else (str(sdg.number), str(rank))
+            concept = self.sdg_concept(sdg.number, sdg.label)
+            self.prioritised(atlas.sustainableDevelopmentGoal, "sdg", key, concept, sdg.priority)
 
     def prioritised(
         self, link: NamedNode, kind: str, key: tuple[str, ...], concept: NamedNode, priority: int | None
@@ -253,12 +253,17 @@ class _ProjectGraph:
 
     def texts(self) -> None:
         r, atlas = self.record, self.atlas
-        self.link(atlas.context, _text(r.context))
-        self.link(atlas.history, _text(r.history))
-        self.link(atlas.contextAndHistory, _text(r.context_and_history))
-        self.link(atlas.objective, _text(r.objective))
-        self.link(DCTERMS.description, _text(r.description))
-        self.link(atlas.beneficiaries, _text(r.beneficiaries))
+        for prop, paragraphs in (
+            (atlas.context, r.context),
+            (atlas.history, r.history),
+            (atlas.contextAndHistory, r.context_and_history),
+            (atlas.objective, r.objective),
+            (DCTERMS.description, r.description),
+            (atlas.beneficiaries, r.beneficiaries),
+        ):
+            text = "\n\n".join(p for p in paragraphs if p)
+            if text:
+                self.texts_triples.append(Triple(self.node, prop, fr(text)))
         for name in r.project_managers:
             self.link(atlas.projectManager, Literal(name))
         for name in r.contracting_authorities:
@@ -402,7 +407,7 @@ class _ProjectGraph:
             funder = self.funder(row.funder)
             lines[(row.year, slugify(row.funder))] += 1
             line = lines[(row.year, slugify(row.funder))]
-            shared = [
+            shared: list[tuple[NamedNode, NamedNode | Literal]] = [
                 (RDF.type, QB.Observation),
                 (QB.dataSet, dataset),
                 (atlas.fundedProject, self.node),

@@ -6,6 +6,8 @@ fetch them (endpoint, dump files) are those of the server answering, so a local 
 >>> pub = Publication.of(Settings(base_uri="https://atlas.example.org/"), "http://127.0.0.1:8000/")
 >>> pub.dataset, pub.endpoint_url
 ('https://atlas.example.org/id/dataset/atlas', 'http://127.0.0.1:8000/sparql')
+>>> Publication.of(Settings(base_uri="https://example.org/atlas/"), "http://127.0.0.1:8000/").home_url
+'http://127.0.0.1:8000/atlas/'
 >>> from atlas_ld.dumpfiles import PUBLISHED
 >>> pub.download_url(PUBLISHED[0])
 'http://127.0.0.1:8000/dumps/atlas.ttl.gz'
@@ -16,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF
@@ -117,7 +120,8 @@ class Publication:
 
     @property
     def home_url(self) -> str:
-        return self.service_root
+        """The home page, served under the base URI's path (/ or /prefix/) like every page."""
+        return self.service_root + urlsplit(self.uris.base).path.lstrip("/")
 
     def download_url(self, dump: DumpFormat) -> str:
         return self.dumps_url + dump.file_name

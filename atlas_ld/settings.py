@@ -21,6 +21,10 @@ def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, "") or default)
 
 
+def _env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, "") or default)
+
+
 def _env_words(name: str, default: str = "") -> tuple[str, ...]:
     return tuple(os.environ.get(name, default).split())
 
@@ -110,6 +114,37 @@ class Settings:
             "env": "ATLAS_LD_MAX_URL_LENGTH",
             "help": "Longest request target (path and query string) accepted, in bytes; longer get 414, so send "
             "long queries by POST.",
+        },
+    )
+    max_header_bytes: int = field(
+        default_factory=lambda: _env_int("ATLAS_LD_MAX_HEADER_BYTES", 16 * 1024),
+        metadata={
+            "env": "ATLAS_LD_MAX_HEADER_BYTES",
+            "help": "Largest total size of a request's header fields (names and values), in bytes; larger get 431.",
+        },
+    )
+    query_timeout: float = field(
+        default_factory=lambda: _env_float("ATLAS_LD_QUERY_TIMEOUT", 30.0),
+        metadata={
+            "env": "ATLAS_LD_QUERY_TIMEOUT",
+            "help": "Seconds a SPARQL query may take, from its arrival to its last byte; at the deadline its work is "
+            "stopped (its worker process killed) and the client gets 503, or a cut stream if results had started.",
+        },
+    )
+    max_rows: int = field(
+        default_factory=lambda: _env_int("ATLAS_LD_MAX_ROWS", 100_000),
+        metadata={
+            "env": "ATLAS_LD_MAX_ROWS",
+            "help": "Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) in a query's answer; a longer answer is cut "
+            "there and marked with the response header 'Atlas-LD-Truncated: true'. 0: no cap.",
+        },
+    )
+    query_workers: int = field(
+        default_factory=lambda: _env_int("ATLAS_LD_QUERY_WORKERS", 2),
+        metadata={
+            "env": "ATLAS_LD_QUERY_WORKERS",
+            "help": "Processes that run SPARQL queries over the embedded store, each with the store open read-only; "
+            "a query that overruns its deadline takes one down, and it is replaced.",
         },
     )
     cors_origins: tuple[str, ...] = field(

@@ -17,6 +17,23 @@ from atlas_ld.sparql_syntax import names_dataset
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
+# Touched after every committed write: other processes reading the store learn from it that their view is old.
+STAMP_FILE = "LAST_WRITE"
+
+
+def last_write(location: Path) -> float:
+    """POSIX time of the last write committed to the embedded store at `location`; 0.0 before any.
+
+    The writer records the time in the file itself: a file's mtime can tick more coarsely than writes come.
+    """
+    stamp = Path(location) / STAMP_FILE
+    try:
+        return float(stamp.read_text())
+    except FileNotFoundError:
+        return 0.0
+    except ValueError:  # read while being rewritten: the mtime still tells that it changed
+        return stamp.stat().st_mtime
+
 
 class GraphStore(Protocol):
     """What atlas-ld needs from a quad store."""
@@ -58,7 +75,7 @@ class EmbeddedStore:
         else:
             self.location.mkdir(parents=True, exist_ok=True)
             self._store = ox.Store(str(self.location))
-        self._stamp = self.location / "LAST_WRITE"
+        self._stamp = self.location / STAMP_FILE
 
     def query(
         self,
@@ -108,10 +125,7 @@ class EmbeddedStore:
         return len(self._store)
 
     def last_modified(self) -> float:
-        try:
-            return self._stamp.stat().st_mtime
-        except FileNotFoundError:
-            return 0.0
+        return last_write(self.location)
 
     def flush(self) -> None:
         self._store.flush()

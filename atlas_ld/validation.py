@@ -7,11 +7,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import islice
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
 import rdflib
 from pyshacl import validate
+from pyshacl.graph_abstraction import OxigraphDataGraph
 from rdflib.namespace import SH
 
 from atlas_ld.resources import shapes_file
@@ -20,6 +22,8 @@ from atlas_ld.uris import UriScheme
 
 BATCH_SIZE = 500  # pyshacl pays a large cost per call: many projects share one call
 _SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 @dataclass(frozen=True)
@@ -61,11 +65,9 @@ class ValidationReport:
         if not self.violations:
             return f"{self.checked} project graph(s) checked: all conform."
         rejected = self.rejected_ids()
-        lines = [
-            f"{self.checked} project graph(s) checked: {len(rejected)} rejected, "
-            f"{sum(v.severity == 'Violation' for v in self.violations)} violation(s), "
-            f"{sum(v.severity != 'Violation' for v in self.violations)} warning(s)."
-        ]
+        errors = sum(v.severity == "Violation" for v in self.violations)
+        summary = f"{self.checked} project graph(s) checked: {len(rejected)} rejected, "
+        lines = [summary + f"{errors} violation(s), {len(self.violations) - errors} warning(s)."]
         by_project: dict[int | None, list[Violation]] = defaultdict(list)
         for v in self.violations:
             by_project[v.prj_id].append(v)
@@ -89,7 +91,7 @@ def load_shapes(base: str) -> rdflib.Graph:
     graph.parse(shapes_file(), format="turtle", publicID=base)
     for declaration, namespace in list(graph.subject_objects(SH.namespace)):
         if ":" not in str(namespace):
-            absolute = rdflib.Literal(urljoin(base, str(namespace)), datatype=namespace.datatype)
+            absolute = rdflib.Literal(urljoin(base, str(namespace)), datatype=rdflib.XSD.anyURI)
             graph.set((declaration, SH.namespace, absolute))
     _hoist_property_shapes(graph)
     return graph
@@ -111,6 +113,17 @@ def _hoist_property_shapes(graph: rdflib.Graph) -> None:
         graph.remove((node_shape, SH.property, property_shape))
 
 
+class _BatchGraph(OxigraphDataGraph):
+    """pyshacl's view of an in-memory Oxigraph store, never empty.
+
+    pyshacl writes `data_graph or shapes_graph` for every result it reports, and the truth value of a store is
+    its length: a COUNT over the whole batch, per result. A batch is never empty, so say so.
+    """
+
+    def __bool__(self) -> bool:
+        return True
+
+
 def _shacl(triples_lists: Iterable[Iterable[ox.Triple]], shapes: rdflib.Graph) -> rdflib.Graph:
     """One pyshacl call over the union of the given triples, in an in-memory Oxigraph store."""
     store = ox.Store()
@@ -118,67 +131,127 @@ def _shacl(triples_lists: Iterable[Iterable[ox.Triple]], shapes: rdflib.Graph) -
         # Serialising to N-Triples and loading stays in Rust: three times faster than building Quads in Python.
         store.load(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
     _, report, _ = validate(
-        store, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True, allow_infos=True
+        _BatchGraph(store), shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True, allow_infos=True
     )
     return report
 
 
-def _results(report: rdflib.Graph) -> Iterable[tuple[str, str | None, str | None, str, str]]:
-    """(focus, path, value, message, severity) of each result; a value only when it is an IRI."""
+TermKey = tuple[str, str, str]  # (IRI, "", "") or (lexical form, datatype, language): rdflib and pyoxigraph alike
+
+
+def _rdflib_key(node: object) -> TermKey | None:
+    if isinstance(node, rdflib.URIRef):
+        return (str(node), "", "")
+    if isinstance(node, rdflib.Literal):
+        datatype = str(node.datatype) if node.datatype else (_LANG_STRING if node.language else _STRING)
+        return (str(node), datatype, node.language or "")
+    return None
+
+
+def _ox_key(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> TermKey | None:
+    if isinstance(term, ox.NamedNode):
+        return (term.value, "", "")
+    if isinstance(term, ox.Literal):
+        return (term.value, term.datatype.value, term.language or "")
+    return None
+
+
+class _Result(NamedTuple):
+    focus: str
+    path: str | None
+    value: TermKey | None
+    message: str
+    severity: str
+
+    @property
+    def value_iri(self) -> str | None:
+        """The value when it is an IRI: for a data-set-wide constraint, the node the result is about."""
+        return self.value[0] if self.value is not None and not self.value[1] else None
+
+    def tied_to(self, prj_id: int | None) -> Violation:
+        return Violation(prj_id, self.focus, self.path, self.message, self.severity)
+
+
+def _results(report: rdflib.Graph) -> list[_Result]:
+    results = []
     for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
-        focus = report.value(result, SH.focusNode)
-        path = report.value(result, SH.resultPath)
-        value = report.value(result, SH.value)
         messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
-        severity = _SEVERITIES.get(report.value(result, SH.resultSeverity), "Violation")
-        yield (
-            str(focus),
+        severity = report.value(result, SH.resultSeverity)
+        path = report.value(result, SH.resultPath)
+        results.append(_Result(
+            str(report.value(result, SH.focusNode)),
             str(path) if isinstance(path, rdflib.URIRef) else None,
-            str(value) if isinstance(value, rdflib.URIRef) else None,
+            _rdflib_key(report.value(result, SH.value)),
             " ".join(messages) or str(report.value(result, SH.sourceConstraintComponent)),
-            severity,
-        )
+            _SEVERITIES.get(severity, "Violation") if isinstance(severity, rdflib.URIRef) else "Violation",
+        ))
+    return results
 
 
 def _owners(graphs: Mapping[int, Sequence[ox.Triple]]) -> dict[str, set[int]]:
     """Subject IRI → projects whose graph describes it (shared nodes, such as authorities, have several)."""
     owners: dict[str, set[int]] = defaultdict(set)
     for prj_id, triples in graphs.items():
-        for subject in {t.subject.value for t in triples}:
-            owners[subject].add(prj_id)
+        for subject in {t.subject for t in triples}:
+            if isinstance(subject, ox.NamedNode):
+                owners[subject.value].add(prj_id)
     return owners
 
 
+def _statements(triples: Sequence[ox.Triple]) -> set[tuple[str, str, TermKey | None]]:
+    return {(t.subject.value, t.predicate.value, _ox_key(t.object)) for t in triples if isinstance(t.subject, ox.NamedNode)}
+
+
 def _validate_batch(
-    graphs: Mapping[int, Sequence[ox.Triple]], shapes: rdflib.Graph, support: list[list[ox.Triple]]
+    graphs: Mapping[int, Sequence[ox.Triple]], shapes: rdflib.Graph, support: list[Sequence[ox.Triple]]
 ) -> list[Violation]:
-    results = list(_results(_shacl([*support, *graphs.values()], shapes)))
+    results = _results(_shacl([*support, *graphs.values()], shapes))
     if not results:
         return []
     owners = _owners(graphs)
     violations: list[Violation] = []
-    shared: dict[frozenset[int], list[tuple[str, str | None, str | None, str, str]]] = defaultdict(list)
-    for focus, path, value, message, severity in results:
-        candidates = owners.get(focus) or (owners.get(value) if value else None) or set()
-        if len(candidates) == 1:
-            violations.append(Violation(next(iter(candidates)), focus, path, message, severity))
-        elif not candidates:
-            violations.append(Violation(None, focus, path, message, severity))
+    ambiguous: dict[frozenset[int], list[_Result]] = defaultdict(list)
+    for result in results:
+        candidates = owners.get(result.focus) or owners.get(result.value_iri or "") or set()
+        if len(candidates) > 1:
+            ambiguous[frozenset(candidates)].append(result)
         else:
-            shared[frozenset(candidates)].append((focus, path, value, message, severity))
-    # A node described by several graphs of the batch (an authority, a post, a person): find which graphs
-    # produce the result on their own; a result none produces alone comes from their union.
-    for candidates, ambiguous in shared.items():
-        attributed: set[tuple[str, str | None, str, str]] = set()
-        for prj_id in sorted(candidates):
-            alone = {(f, p, m, s) for f, p, _, m, s in _results(_shacl([*support, graphs[prj_id]], shapes))}
-            for focus, path, _, message, severity in ambiguous:
-                if (focus, path, message, severity) in alone:
-                    violations.append(Violation(prj_id, focus, path, message, severity))
-                    attributed.add((focus, path, message, severity))
-        for focus, path, _, message, severity in ambiguous:
-            if (focus, path, message, severity) not in attributed:
-                violations.append(Violation(None, focus, path, message, severity))
+            violations.append(result.tied_to(next(iter(candidates), None)))
+    for group, shared in ambiguous.items():
+        violations += _attribute(shared, {prj_id: graphs[prj_id] for prj_id in sorted(group)}, shapes, support)
+    return violations
+
+
+def _attribute(
+    results: list[_Result],
+    graphs: Mapping[int, Sequence[ox.Triple]],
+    shapes: rdflib.Graph,
+    support: list[Sequence[ox.Triple]],
+) -> list[Violation]:
+    """Tie results on a node several graphs describe (an authority, a post, a person) to the graphs at fault.
+
+    A result about a value is the fault of the graphs that state that value; any other result, of the graphs
+    that produce it when validated alone. A result that no graph produces alone comes from their union.
+    """
+    violations: list[Violation] = []
+    statements = {prj_id: _statements(triples) for prj_id, triples in graphs.items()}
+    unresolved: list[_Result] = []
+    for result in results:
+        stating = [p for p, s in statements.items() if (result.focus, result.path, result.value) in s]
+        if result.value is not None and stating:
+            violations += [result.tied_to(prj_id) for prj_id in stating]
+        else:
+            unresolved.append(result)
+    if not unresolved:
+        return violations
+    attributed: set[_Result] = set()
+    for prj_id, triples in graphs.items():
+        alone = set(_results(_shacl([*support, triples], shapes)))
+        for result in unresolved:
+            if result in alone:
+                violations.append(result.tied_to(prj_id))
+                attributed.add(result)
+    violations += [result.tied_to(None) for result in unresolved if result not in attributed]
     return violations
 
 
@@ -195,7 +268,7 @@ def validate_graphs(
     structure that class and value constraints look up. Results on their nodes carry no project id.
     """
     shapes = load_shapes(uris.base)
-    shared = [list(t) for t in (support if support is not None else static_graphs(uris)).values()]
+    shared = list((support if support is not None else static_graphs(uris)).values())
     found: dict[Violation, None] = {}
     items = iter(graphs.items())
     while batch := dict(islice(items, batch_size)):

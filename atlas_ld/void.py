@@ -22,7 +22,7 @@ _PROPERTY_PARTITIONS = (
     "SELECT ?p (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } } GROUP BY ?p"
 )
 _CLASS_PARTITIONS = "SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?c } GROUP BY ?c"
-_DISTINCT_SUBJECTS = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"
+_DISTINCT_SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s ?p ?o }"
 _DISTINCT_OBJECTS = "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"
 
 
@@ -65,11 +65,24 @@ def example_patterns(base_uri: str) -> tuple[str, ...]:
     )
 
 
+def _subjects(store: GraphStore, space: str) -> tuple[int, int]:
+    """Distinct subjects, and those of them in the URI space. Sorting them out here is several times faster than
+    a STRSTARTS filter in the query, which builds a string per triple."""
+    subjects = entities = 0
+    for row in store.query(_DISTINCT_SUBJECTS):  # type: ignore[union-attr]
+        subjects += 1
+        subject = row[0]
+        if isinstance(subject, ox.NamedNode) and subject.value.startswith(space):
+            entities += 1
+    return subjects, entities
+
+
 def dataset_statistics(store: GraphStore, uris: UriScheme) -> DatasetStatistics:
-    """Count the store; each figure is one SPARQL query over the union of the graphs."""
-    space = ox.Literal(uri_space(uris))
-    in_space = f"isIRI(?x) && STRSTARTS(STR(?x), {space})"
+    """Count the store with SPARQL over the union of the graphs."""
+    space = uri_space(uris)
+    in_space = f"isIRI(?x) && STRSTARTS(STR(?x), {ox.Literal(space)})"
     properties = _grouped(store, _PROPERTY_PARTITIONS, "p")
+    subjects, entities = _subjects(store, space)
     examples = []
     for pattern in example_patterns(uris.base):
         query = f"SELECT (MIN(STR(?x)) AS ?first) WHERE {{ {pattern} FILTER({in_space}) }}"
@@ -78,8 +91,8 @@ def dataset_statistics(store: GraphStore, uris: UriScheme) -> DatasetStatistics:
             examples.append(first.value)
     return DatasetStatistics(
         triples=sum(properties.values()),
-        entities=_count(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x ?p ?o FILTER({in_space}) }}"),
-        distinct_subjects=_count(store, _DISTINCT_SUBJECTS),
+        entities=entities,
+        distinct_subjects=subjects,
         distinct_objects=_count(store, _DISTINCT_OBJECTS),
         classes=_grouped(store, _CLASS_PARTITIONS, "c"),
         properties=properties,

@@ -7,15 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from example_data import ingest_examples
+from liveserver import LiveServer, live_server
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import WebDriverWait
-
-from example_data import ingest_examples
-from liveserver import LiveServer, live_server
 
 pytestmark = pytest.mark.browser
 

@@ -113,6 +113,13 @@ def test_catalog_lists_the_dataset_and_the_endpoint_service(catalog: Graph, serv
     assert description.status_code == 200 and "sparql-service-description" in description.text
 
 
+def test_landing_page_and_homepage_are_this_server_s_home_page(catalog: Graph, server: LiveServer) -> None:
+    assert catalog.value(DATASET, DCAT.landingPage) == URIRef(f"{server.url}/")
+    assert catalog.value(CATALOG, FOAF.homepage) == URIRef(f"{server.url}/")
+    page = httpx.get(f"{server.url}/", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+
+
 def test_dataset_keywords_in_french_and_english(catalog: Graph) -> None:
     keywords = {(str(k), k.language) for k in catalog.objects(DATASET, DCAT.keyword)}
     assert ("coopération décentralisée", "fr") in keywords

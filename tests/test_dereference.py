@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from example_data import BASE, ingest_examples
 from fastapi.testclient import TestClient
 from markupsafe import escape
 from rdflib import Graph, Literal, URIRef
@@ -16,7 +17,6 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SKOS
 from atlas_ld.schemes import theme_paths
 from atlas_ld.settings import Settings
 from atlas_ld.web.app import create_app
-from example_data import BASE, ingest_examples
 
 PROJECT = BASE + "id/project/12523"
 ATLAS = BASE + "def/"
@@ -28,7 +28,12 @@ RDFLIB_FORMATS = {
     "application/n-triples": "nt",
     "application/rdf+xml": "xml",
 }
-SUFFIXES = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples", "rdf": "application/rdf+xml"}
+SUFFIXES = {
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+    "rdf": "application/rdf+xml",
+}
 
 
 def make_client(root: Path, base_uri: str = BASE) -> TestClient:
@@ -142,7 +147,12 @@ def test_project_description_in_each_format(client: TestClient, suffix: str) -> 
 
 def test_description_advertises_the_other_formats(client: TestClient) -> None:
     link = client.get("/data/project/12523.ttl").headers["link"]
-    for path in ("/page/project/12523", "/data/project/12523.jsonld", "/data/project/12523.nt", "/data/project/12523.rdf"):
+    for path in (
+        "/page/project/12523",
+        "/data/project/12523.jsonld",
+        "/data/project/12523.nt",
+        "/data/project/12523.rdf",
+    ):
         assert f"<{path}>" in link
 
 
@@ -150,7 +160,9 @@ def test_authority_description_has_its_projects(client: TestClient) -> None:
     graph = parse(client.get("/data/authority/fra/romans-sur-isere.ttl").content, "text/turtle")
     romans = URIRef(BASE + "id/authority/fra/romans-sur-isere")
     assert (URIRef(PROJECT), URIRef(ATLAS + "frenchPartner"), romans) in graph
-    assert graph.value(romans, DCTERMS.spatial) == URIRef("http://publications.europa.eu/resource/authority/country/FRA")
+    assert graph.value(romans, DCTERMS.spatial) == URIRef(
+        "http://publications.europa.eu/resource/authority/country/FRA"
+    )
 
 
 def test_country_description(client: TestClient) -> None:
@@ -208,7 +220,9 @@ def test_answers_for_the_base_paths_on_any_host(client: TestClient) -> None:
 def test_a_base_uri_with_a_path(tmp_path: Path) -> None:
     base = "https://example.org/atlas/"
     with make_client(tmp_path, base) as test_client:
-        redirect = test_client.get("/atlas/id/project/12523", headers={"Accept": BROWSER_ACCEPT}, follow_redirects=False)
+        redirect = test_client.get(
+            "/atlas/id/project/12523", headers={"Accept": BROWSER_ACCEPT}, follow_redirects=False
+        )
         assert redirect.headers["location"] == "/atlas/page/project/12523"
         graph = parse(test_client.get("/atlas/data/project/12523.ttl").content, "text/turtle")
         assert (URIRef(base + "id/project/12523"), RDF.type, URIRef(base + "def/Project")) in graph
@@ -265,7 +279,7 @@ def test_vocabulary_page_documents_every_term(client: TestClient) -> None:
     graph = parse(client.get("/data/def.ttl").content, "text/turtle")
     page = client.get("/page/def/").text
     for term in graph.subjects(RDFS.isDefinedBy, URIRef(ATLAS)):
-        name = str(term)[len(ATLAS):]
+        name = str(term)[len(ATLAS) :]
         assert f'id="{name}"' in page
         for label in graph.objects(term, RDFS.label):
             assert str(escape(str(label))) in page, (name, label)
@@ -278,7 +292,9 @@ def test_concept_scheme_dereferences_with_its_concepts(client: TestClient) -> No
     scheme = URIRef(BASE + "id/scheme/themes")
     concepts = set(graph.subjects(SKOS.inScheme, scheme))
     assert len(concepts) == len(list(theme_paths()))
-    pole = URIRef(BASE + "id/theme/economie-durable/attractivite-des-territoires/poles-de-competitivite-clusters-filieres")
+    pole = URIRef(
+        BASE + "id/theme/economie-durable/attractivite-des-territoires/poles-de-competitivite-clusters-filieres"
+    )
     assert graph.value(pole, SKOS.broader) == URIRef(BASE + "id/theme/economie-durable/attractivite-des-territoires")
     page = client.get("/id/scheme/themes", headers={"Accept": BROWSER_ACCEPT})
     assert page.status_code == 200 and "Pôles de compétitivité, clusters, filières" in page.text

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import make_record_12523
+from example_data import BASE, HOSTILE_CONTEXT, HOSTILE_ID, HOSTILE_TITLE, hostile_page, ingest_examples
 from fastapi.testclient import TestClient
 from lxml import html
 
@@ -18,11 +20,13 @@ from atlas_ld.mapping import map_record, static_graphs
 from atlas_ld.settings import Settings
 from atlas_ld.uris import UriScheme
 from atlas_ld.web.app import create_app
-from conftest import make_record_12523
-from example_data import BASE, HOSTILE_CONTEXT, HOSTILE_ID, HOSTILE_TITLE, hostile_page, ingest_examples
 
 TITLE_12523 = "Projet d'action internationale de Romans et de ses villes partenaires"
 TITLE_15077 = "La mobilité internationale des jeunes comme vecteur de rapprochement entre territoires"
+TITLE_16323 = (
+    "Programme mutualisé d’actions de la plateforme IRAPA : Inter coopération de collectivités rhônalpines "
+    "pour l’Arménie."
+)
 
 
 def app_client(data: DataDir) -> TestClient:
@@ -79,14 +83,16 @@ def test_project_page_shows_the_funding_table_with_its_total(client: TestClient)
     assert text(doc.xpath("//h1")[0]) == TITLE_12523
     (table,) = doc.xpath(f"//table[{has_class('funding')}]")
     rows = [[text(td) for td in tr.xpath("td")] for tr in table.xpath("tbody/tr")]
-    assert sorted(rows) == sorted([
-        ["Autre", "2010", "0 €", "0 €"],
-        ["Romans sur Isère", "2010", "112 285 €", "0 €"],
-        ["Ministère de l'Europe et des Affaires étrangères", "2010", "25 000 €", ""],
-        ["Ministère de l'Europe et des Affaires étrangères", "2011", "25 000 €", ""],
-        ["Ministère de l'Europe et des Affaires étrangères", "2012", "25 000 €", ""],
-        ["Villes partenaires", "2010", "27 000 €", ""],
-    ])
+    assert sorted(rows) == sorted(
+        [
+            ["Autre", "2010", "0 €", "0 €"],
+            ["Romans sur Isère", "2010", "112 285 €", "0 €"],
+            ["Ministère de l'Europe et des Affaires étrangères", "2010", "25 000 €", ""],
+            ["Ministère de l'Europe et des Affaires étrangères", "2011", "25 000 €", ""],
+            ["Ministère de l'Europe et des Affaires étrangères", "2012", "25 000 €", ""],
+            ["Villes partenaires", "2010", "27 000 €", ""],
+        ]
+    )
     assert text(table.xpath(f"tfoot//td[{has_class('total')}]")[0]) == "214 285 €"
 
 
@@ -224,7 +230,7 @@ def test_theme_page_goes_down_the_tree(client: TestClient) -> None:
     assert {t for t in found if t.startswith(("La mobilité", "Dunkerque", "Programme mutualisé"))} == {
         TITLE_15077,
         "Dunkerque, Europe et Méditerranée, roulez jeunesse !",
-        "Programme mutualisé d’actions de la plateforme IRAPA : Inter coopération de collectivités rhônalpines pour l’Arménie.",
+        TITLE_16323,
     }
     child = page(client, "/page/theme/education-social-et-recherche/jeunesse-genre")
     assert links(child)["Education, Social et Recherche"] == "/page/theme/education-social-et-recherche"
@@ -270,7 +276,10 @@ def test_funding_dataset_page(client: TestClient) -> None:
 
 def test_any_other_resource_has_a_generic_page(client: TestClient) -> None:
     doc = page(client, "/page/observation/12523/2010/romans-sur-isere/1/amount")
-    rows = {text(tr.xpath("td")[0]): text(tr.xpath("td")[1]) for tr in doc.xpath(f"//table[{has_class('statements')}]/tbody/tr")}
+    rows = {
+        text(tr.xpath("td")[0]): text(tr.xpath("td")[1])
+        for tr in doc.xpath(f"//table[{has_class('statements')}]/tbody/tr")
+    }
     assert rows["atlas:amount"] == "112285"
     assert rows["atlas:funder"] == "Romans sur Isère"
     assert rows["atlas:fundedProject"] == TITLE_12523
@@ -341,7 +350,11 @@ def test_home_paginates(tmp_path: Path) -> None:
         assert "Page 1 sur 2" in text(first)
         (next_link,) = first.xpath('//a[@rel="next"]')
         second = page(test_client, next_link.get("href"))
-        assert [text(a) for a in second.xpath(f"//ul[{has_class('projects')}]//a")] == ["Projet numéro 20", "Projet numéro 21", "Projet numéro 22"]
+        assert [text(a) for a in second.xpath(f"//ul[{has_class('projects')}]//a")] == [
+            "Projet numéro 20",
+            "Projet numéro 21",
+            "Projet numéro 22",
+        ]
         assert "q=num%C3%A9ro" in next_link.get("href")
 
 
@@ -368,7 +381,9 @@ def test_markup_in_a_scraped_title_is_shown_as_text(hostile_client: TestClient, 
     # The only scripts are the page's own JSON-LD: nothing scraped became an element.
     assert [s.get("type") for s in doc.iter("script")] == ["application/ld+json"]
     assert not doc.xpath("//img")
-    assert HOSTILE_TITLE in [a.text_content() for a in doc.xpath("//main//a")] + [h.text_content() for h in doc.xpath("//h1")]
+    assert HOSTILE_TITLE in [a.text_content() for a in doc.xpath("//main//a")] + [
+        h.text_content() for h in doc.xpath("//h1")
+    ]
     assert "default-src 'self'; script-src 'self';" in response.headers["content-security-policy"]
 
 

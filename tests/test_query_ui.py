@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from importlib import resources
 
 import pytest
+from example_data import BASE
 from fastapi.testclient import TestClient
 from lxml import html
 
@@ -20,7 +21,6 @@ from atlas_ld.settings import Settings
 from atlas_ld.vocab import prefixes
 from atlas_ld.web.app import create_app
 from atlas_ld.web.query_ui import yasgui_style_hashes
-from example_data import BASE
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from example_data import BASE, ingest_examples
 from fastapi.testclient import TestClient
 
 from atlas_ld.datadir import DataDir
@@ -17,7 +18,6 @@ from atlas_ld.schemes import theme_paths
 from atlas_ld.settings import Settings
 from atlas_ld.store import EmbeddedStore
 from atlas_ld.web.app import create_app
-from example_data import BASE, ingest_examples
 
 MEAE = "Ministère de l'Europe et des Affaires étrangères"
 Row = dict[str, str]
@@ -63,7 +63,10 @@ def test_every_query_has_a_title_a_description_and_parses() -> None:
 
 
 def test_funding_per_year_and_funder(store: EmbeddedStore) -> None:
-    rows = [(r["year"], r["funderName"], Decimal(r["total"]), r["projects"]) for r in run(store, "funding-per-year-and-funder")]
+    rows = [
+        (r["year"], r["funderName"], Decimal(r["total"]), r["projects"])
+        for r in run(store, "funding-per-year-and-funder")
+    ]
     assert rows == [
         ("2010", "Romans sur Isère", Decimal(112285), "1"),
         ("2010", "Villes partenaires", Decimal(27000), "1"),
@@ -118,7 +121,12 @@ def test_projects_per_theme_down_the_skos_tree(store: EmbeddedStore) -> None:
 
 def test_partners_of_an_authority(store: EmbeddedStore) -> None:
     assert run(store, "partners-of-an-authority") == [
-        {"partner": BASE + "id/authority/tun/el-jem", "partnerName": "El Jem", "country": "Tunisie", "sharedProjects": "1"}
+        {
+            "partner": BASE + "id/authority/tun/el-jem",
+            "partnerName": "El Jem",
+            "country": "Tunisie",
+            "sharedProjects": "1",
+        }
     ]
 
 
@@ -147,9 +155,7 @@ def client(data: DataDir, store: EmbeddedStore) -> Iterator[TestClient]:
 
 @pytest.mark.parametrize("query", ready_queries(), ids=lambda q: q.name)
 def test_the_endpoint_gives_the_same_rows(client: TestClient, store: EmbeddedStore, query: ReadyQuery) -> None:
-    response = client.post(
-        "/sparql", data={"query": query.text}, headers={"Accept": "application/sparql-results+json"}
-    )
+    response = client.post("/sparql", data={"query": query.text}, headers={"Accept": "application/sparql-results+json"})
     assert response.status_code == 200, response.text
     bindings = response.json()["results"]["bindings"]
     assert [{k: v["value"] for k, v in b.items()} for b in bindings] == select(store, query)
@@ -159,5 +165,12 @@ def test_queries_follow_the_configured_base(tmp_path: Path) -> None:
     base = "https://example.org/atlas/"
     other = ingest_examples(tmp_path, base_uri=base).open_store(read_only=True)
     rows = select(other, ready_query("partners-of-an-authority", base))
-    assert rows == [{"partner": base + "id/authority/tun/el-jem", "partnerName": "El Jem", "country": "Tunisie", "sharedProjects": "1"}]
+    assert rows == [
+        {
+            "partner": base + "id/authority/tun/el-jem",
+            "partnerName": "El Jem",
+            "country": "Tunisie",
+            "sharedProjects": "1",
+        }
+    ]
     assert len(select(other, ready_query("funding-per-year-and-funder", base))) == 6

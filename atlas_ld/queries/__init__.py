@@ -60,8 +60,9 @@ def _rebase(query: ReadyQuery, base: str) -> ReadyQuery:
     if base == DEFAULT_BASE_URI:
         return query
     # Only IRIs are moved: the default base always appears right after '<'.
-    return ReadyQuery(query.name, query.title, query.description, query.text.replace(
-        "<" + DEFAULT_BASE_URI, "<" + base), query.order)
+    return ReadyQuery(
+        query.name, query.title, query.description, query.text.replace("<" + DEFAULT_BASE_URI, "<" + base), query.order
+    )
 
 
 def ready_queries(base: str = DEFAULT_BASE_URI) -> list[ReadyQuery]:

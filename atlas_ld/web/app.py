@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
@@ -17,7 +20,9 @@ from atlas_ld.web.errors import HttpError, handle_http_error
 from atlas_ld.web.links import Links
 from atlas_ld.web.middleware import HeadAsGet, RequestLimits
 from atlas_ld.web.pages import pages_router
+from atlas_ld.web.query_runner import QueryRunner, query_runner
 from atlas_ld.web.resources import resources_router
+from atlas_ld.web.sparql import TRUNCATED
 from atlas_ld.web.void import void_router
 
 
@@ -25,8 +30,10 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     """The app serving `store`; routes reach both through `atlas_ld.web.dependencies`."""
     if settings.enable_update and not settings.update_token:
         raise ValueError("updates are on but ATLAS_LD_UPDATE_TOKEN is empty: set it in the environment")
+    queries = query_runner(settings, store)
     # No /docs or /redoc: they load their scripts from a CDN. /openapi.json describes the API.
     app = FastAPI(
+        lifespan=_running(queries),
         title="atlas-ld",
         version=__version__,
         description="Linked data of the Atlas français de la coopération décentralisée: SPARQL 1.1 endpoint, "
@@ -36,6 +43,7 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.queries = queries
     app.add_exception_handler(HttpError, handle_http_error)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
@@ -51,13 +59,34 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     # Added innermost first: CORS sees every request, limits come before any work, HEAD drops the body last.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(HeadAsGet)
-    app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes, max_url_length=settings.max_url_length)
+    app.add_middleware(
+        RequestLimits,
+        max_body_bytes=settings.max_body_bytes,
+        max_url_length=settings.max_url_length,
+        max_header_bytes=settings.max_header_bytes,
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
         allow_headers=["Accept", "Accept-Language", "Content-Type", "If-None-Match", "If-Modified-Since"],
-        expose_headers=["Content-Length", "ETag", "Last-Modified", "Link", "Location", "Vary"],
+        expose_headers=[
+            "Content-Length", "ETag", "Last-Modified", "Link", "Location", "Vary", TRUNCATED, "Warning", "Retry-After"
+        ],
         max_age=86400,
     )
     return app
+
+
+def _running(queries: QueryRunner) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: the query runner is ready before the first request and let go after the last."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        queries.start()
+        try:
+            yield
+        finally:
+            queries.close()
+
+    return lifespan

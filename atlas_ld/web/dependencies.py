@@ -1,6 +1,7 @@
-"""What routes receive from the app (`Depends`): its store, its settings, and the check that a client may write.
+"""What routes receive from the app (`Depends`): its store, its query runner, its settings, and the check that a
+client may write.
 
-The factory puts the store and settings on `app.state`; routes never import them, so two apps (a read-only
+The factory puts the store, the query runner and the settings on `app.state`; routes never import them, so two apps (a read-only
 one and one with updates, as the tests run) can live in one process.
 """
 
@@ -13,10 +14,15 @@ from fastapi import Request
 from atlas_ld.settings import Settings
 from atlas_ld.store import GraphStore
 from atlas_ld.web.errors import forbidden_update, unauthorized
+from atlas_ld.web.query_runner import QueryRunner
 
 
 def store_of(request: Request) -> GraphStore:
     return request.app.state.store  # type: ignore[no-any-return]
+
+
+def queries_of(request: Request) -> QueryRunner:
+    return request.app.state.queries  # type: ignore[no-any-return]
 
 
 def settings_of(request: Request) -> Settings:

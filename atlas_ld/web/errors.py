@@ -65,6 +65,30 @@ def uri_too_long(limit: int) -> HttpError:
     return HttpError(414, f"The request URL is longer than {limit} bytes: send long queries by POST.")
 
 
+def header_fields_too_large(limit: int) -> HttpError:
+    return HttpError(431, f"The request's header fields are larger than this server accepts ({limit} bytes in all).")
+
+
+def query_timed_out(seconds: float) -> HttpError:
+    return HttpError(
+        503,
+        f"The query was stopped: it ran past this server's limit of {seconds:g} s. Narrow it down (more specific "
+        "patterns, a LIMIT, fewer OPTIONALs) or work on the dumps at /dumps/.",
+    )
+
+
+def query_workers_busy(seconds: float) -> HttpError:
+    return HttpError(
+        503,
+        f"Every query worker stayed busy for {seconds:g} s, this server's time limit for a query: try again shortly.",
+        {"Retry-After": "5"},
+    )
+
+
+def query_worker_lost(reason: str) -> HttpError:
+    return HttpError(503, f"The process running the query stopped ({reason}); it has been replaced: try again.")
+
+
 def unsupported_media_type(got: str, expected: Iterable[str]) -> HttpError:
     return HttpError(415, f"Content-Type {got or '(none)'!r} is not accepted here; send one of: {', '.join(expected)}.")
 

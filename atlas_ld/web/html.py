@@ -20,7 +20,6 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 
-
 def content_security_policy(*style_hashes: str) -> str:
     """Only the app's own scripts and styles run: no inline script, no eval, nothing from another origin.
 
@@ -39,7 +38,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 
-_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_SCRIPT_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
 
 
 def script_json(data: Any) -> Markup:

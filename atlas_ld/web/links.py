@@ -38,7 +38,7 @@ class Links:
     # IRI → path
     def local(self, iri: str) -> str | None:
         """The thing's key under {base}id/ ("project/12523"), or None when the IRI is not one of ours."""
-        return iri[len(self.id_base):] if iri.startswith(self.id_base) else None
+        return iri[len(self.id_base) :] if iri.startswith(self.id_base) else None
 
     def page(self, iri: str) -> str:
         """Where a browser should go for this IRI: our HTML page, the IRI itself when it is another web
@@ -47,9 +47,9 @@ class Links:
         if key is not None:
             return self.root + "page/" + quote(key)
         if iri.startswith(self.vocab):
-            return self.root + "page/def/" + ("#" + quote(iri[len(self.vocab):]) if iri != self.vocab else "")
+            return self.root + "page/def/" + ("#" + quote(iri[len(self.vocab) :]) if iri != self.vocab else "")
         if iri.startswith(EU_COUNTRY):
-            return self.root + "page/country/" + quote(iri[len(EU_COUNTRY):])
+            return self.root + "page/country/" + quote(iri[len(EU_COUNTRY) :])
         # Other IRIs are links out, but only to web addresses: never javascript: or data: from a page's text.
         return iri if iri.startswith(("http://", "https://")) else ""
 
@@ -61,7 +61,7 @@ class Links:
         if iri.startswith(self.vocab):
             return f"{self.root}data/def.{ext}"
         if iri.startswith(EU_COUNTRY):
-            return f"{self.root}data/country/{quote(iri[len(EU_COUNTRY):])}.{ext}"
+            return f"{self.root}data/country/{quote(iri[len(EU_COUNTRY) :])}.{ext}"
         raise ValueError(f"no local description for {iri}")
 
     def alternates(self, iri: str) -> list[tuple[str, str]]:

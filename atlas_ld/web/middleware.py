@@ -1,4 +1,4 @@
-"""HTTP behaviour every route gets without asking: size limits (413, 414) and HEAD wherever GET works.
+"""HTTP behaviour every route gets without asking: size limits (413, 414, 431) and HEAD wherever GET works.
 
 Both are plain ASGI middleware, added once by the app factory, so routes added later inherit them.
 """
@@ -8,20 +8,23 @@ from __future__ import annotations
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from atlas_ld.web.errors import HttpError, as_response, payload_too_large, uri_too_long
+from atlas_ld.web.errors import HttpError, as_response, header_fields_too_large, payload_too_large, uri_too_long
 
 
 class RequestLimits:
-    """414 for a request target longer than `max_url_length`; 413 for a body over `max_body_bytes`.
+    """414 for a request target longer than `max_url_length`; 431 for header fields over `max_header_bytes` in
+    all; 413 for a body over `max_body_bytes`.
 
     A declared Content-Length over the limit is refused before the body is read; a chunked body is counted as
-    it arrives and refused as soon as it passes the limit.
+    it arrives and refused as soon as it passes the limit. Headers are counted as sent on the wire, each line
+    `name: value` with its line break.
     """
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_url_length: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_url_length: int, max_header_bytes: int) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_url_length = max_url_length
+        self.max_header_bytes = max_header_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -30,6 +33,9 @@ class RequestLimits:
         target = len(scope.get("raw_path") or scope["path"].encode()) + len(scope.get("query_string") or b"")
         if target > self.max_url_length:
             await _answer(uri_too_long(self.max_url_length), scope, receive, send)
+            return
+        if sum(len(name) + len(value) + 4 for name, value in scope["headers"]) > self.max_header_bytes:
+            await _answer(header_fields_too_large(self.max_header_bytes), scope, receive, send)
             return
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:

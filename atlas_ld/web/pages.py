@@ -11,9 +11,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
 
-from atlas_ld.browse import Browser, ProjectFilters
-from atlas_ld.describe import Description, describe_resource, iri_node
+from atlas_ld.browse import Browser, ProjectFilters, StoreMemo
+from atlas_ld.describe import Description, LabelCache, describe_resource, iri_node
 from atlas_ld.settings import Settings
 from atlas_ld.stats import count_resources
 from atlas_ld.store import GraphStore
@@ -75,36 +76,21 @@ def page_links(path: str, params: Mapping[str, str]) -> Callable[[int], str]:
     return href_for
 
 
-class StoreMemo:
-    """Values computed over the whole store (counts, facets), kept until the store's next write.
-
-    The home page shows them on every request; on a large store they cost more than the page itself.
-    """
-
-    def __init__(self, store: GraphStore) -> None:
-        self.store = store
-        self._stamp: float | None = None
-        self._values: dict[str, Any] = {}
-
-    def get(self, name: str, compute: Callable[[], Any]) -> Any:
-        stamp = self.store.last_modified()
-        if stamp != self._stamp:
-            self._values, self._stamp = {}, stamp
-        if name not in self._values:
-            self._values[name] = compute()
-        return self._values[name]
-
-
 def pages_router(settings: Settings, store: GraphStore) -> APIRouter:
     """The home page and /page/...; mount with the base URI's path as prefix (`Links.root`)."""
-    router = APIRouter(tags=["HTML pages"])
+    router = APIRouter(
+        tags=["HTML pages"],
+        default_response_class=HTMLResponse,
+        responses={304: {"description": "Not modified since the client's copy (ETag, Last-Modified)."}},
+    )
     uris = UriScheme(settings.base_uri)
     links = Links(settings.base_uri)
     atlas = atlas_namespace(uris.base)
     memo = StoreMemo(store)
+    labels = LabelCache(store)
 
     def tools() -> tuple[Browser, ViewBuilder]:
-        browser = Browser(store, uris)
+        browser = Browser(store, uris, memo, labels)
         return browser, ViewBuilder(browser, links, atlas)
 
     def cached(request: Request) -> Validators:
@@ -126,7 +112,7 @@ def pages_router(settings: Settings, store: GraphStore) -> APIRouter:
             "title": SITE_NAME,
             "counts": counts,
             "filters": filters,
-            "facets": memo.get("facets", browser.facets),
+            "facets": browser.facets(),
             "result": browser.search(filters, positive_int(params.get("page"), 1) or 1),
             "page_href": page_links(request.url.path, params),
             "json_ld": schema_org.site(SITE_NAME, request.url.path, counts),
@@ -153,11 +139,13 @@ def pages_router(settings: Settings, store: GraphStore) -> APIRouter:
         }
         return respond(request, "vocabulary.html", context, validators)
 
-    @router.get("/page/country/{iso3}", summary="A country's page")
+    @router.get(
+        "/page/country/{iso3}", summary="A country's page", responses={404: {"description": "Unknown country."}}
+    )
     def country(request: Request, iso3: str) -> Response:
         return resource_page(request, links.country_iri(iso3), kind="country")
 
-    @router.get("/page/{key:path}", summary="A thing's page")
+    @router.get("/page/{key:path}", summary="A thing's page", responses={404: {"description": "Unknown resource."}})
     def thing(request: Request, key: str) -> Response:
         return resource_page(request, links.iri_of_id(key))
 
@@ -165,7 +153,11 @@ def pages_router(settings: Settings, store: GraphStore) -> APIRouter:
         validators = cached(request)
         if validators.matches(request.headers):
             return validators.not_modified()
-        description = Description(describe_resource(store, uris, iri)) if iri_node(iri) is not None else Description([])
+        description = (
+            Description(describe_resource(store, uris, iri, labels=labels))
+            if iri_node(iri) is not None
+            else Description([])
+        )
         if not description.types(iri) and not description.objects(iri, DCTERMS.title):
             context = {"title": "Ressource inconnue", "iri": iri, "root": links.root}
             return render(request, "not_found.html", context, status_code=404)

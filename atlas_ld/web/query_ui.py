@@ -23,7 +23,6 @@ from atlas_ld.web import schema_org
 from atlas_ld.web.html import content_security_policy, render
 from atlas_ld.web.links import Links
 
-
 YASGUI_SCRIPT = ("static", "yasgui", "yasgui.min.js")
 # The column resizer's rules, passed as a literal to its createStyle(head, `...`) helper.
 _INSERTED_STYLE = re.compile(r"createStyle\(\w+,`([^`]*)`\)")

@@ -12,15 +12,15 @@ from collections.abc import Callable
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 
-from atlas_ld.describe import describe_resource, iri_node, resource_exists
+from atlas_ld.describe import LabelCache, describe_resource, iri_node, resource_exists
 from atlas_ld.settings import Settings
 from atlas_ld.store import GraphStore
 from atlas_ld.uris import UriScheme
 from atlas_ld.vocab import prefixes
 from atlas_ld.web.conditional import Validators
+from atlas_ld.web.errors import not_acceptable
 from atlas_ld.web.html import render
 from atlas_ld.web.links import Links
-from atlas_ld.web.errors import not_acceptable
 from atlas_ld.web.negotiation import HTML, Offer, negotiate
 from atlas_ld.web.rdf_documents import GRAPH_OFFERS
 
@@ -40,14 +40,18 @@ def serialise(triples: list[ox.Triple], offer: Offer, base_uri: str) -> bytes:
     """pyoxigraph's serialisers, with the project's prefixes where the syntax has them."""
     rdf_format = ox.RdfFormat.from_media_type(offer.media_type)
     assert rdf_format is not None
-    names = prefixes(base_uri) if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD) else None
+    names = (
+        prefixes(base_uri) if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD) else None
+    )
     return ox.serialize(triples, format=rdf_format, prefixes=names)
 
 
 def not_found_document(request: Request, offer: Offer, iri: str, root: str) -> Response:
     """404 in the representation the client asked for: an HTML page, or an empty but valid RDF document."""
     if offer == HTML:
-        return render(request, "not_found.html", {"title": "Ressource inconnue", "iri": iri, "root": root}, status_code=404)
+        return render(
+            request, "not_found.html", {"title": "Ressource inconnue", "iri": iri, "root": root}, status_code=404
+        )
     body = ox.serialize([], format=ox.RdfFormat.from_media_type(offer.media_type))  # type: ignore[arg-type]
     if offer.media_type in ("text/turtle", "application/n-triples"):
         # Both syntaxes allow comments: say why the graph is empty. The IRI is re-serialised, never echoed raw.
@@ -58,10 +62,23 @@ def not_found_document(request: Request, offer: Offer, iri: str, root: str) -> R
 
 def resources_router(settings: Settings, store: GraphStore) -> APIRouter:
     """The /id/, /def/ and /data/ routes; mount with the base URI's path as prefix (`Links.root`)."""
+    rdf_content = {offer.media_type: {} for offer in GRAPH_OFFERS}
+    see_other_doc = {
+        303: {"description": "See Other: the HTML page (for browsers) or the RDF description, by Accept."},
+        404: {"description": "Unknown resource, in the asked format.", "content": {**rdf_content, "text/html": {}}},
+        406: {"description": "None of the accepted media types can be served."},
+    }
+    data_doc = {
+        200: {"description": "The description, in the format the suffix names.", "content": rdf_content},
+        304: {"description": "Not modified since the client's copy (ETag, Last-Modified)."},
+        404: {"description": "Unknown resource: an empty graph in the same format.", "content": rdf_content},
+        406: {"description": "Unknown suffix."},
+    }
     router = APIRouter(tags=["Linked data"])
     uris = UriScheme(settings.base_uri)
     links = Links(settings.base_uri)
     vocabulary_graph = ox.NamedNode(uris.graph("vocabulary"))
+    labels = LabelCache(store)
 
     def choose(request: Request) -> Offer:
         """?format= beats Accept. HTML comes last among equals, so `*/*` (curl) or no Accept gets Turtle and only
@@ -78,33 +95,39 @@ def resources_router(settings: Settings, store: GraphStore) -> APIRouter:
             return not_found_document(request, offer, iri, links.root)
         return see_other(page if offer == HTML else data(suffix_of(offer)))
 
-    @router.get("/id/{key:path}", summary="A thing: 303 to its page or its data")
+    @router.get(
+        "/id/{key:path}", responses=see_other_doc, status_code=303, summary="A thing: 303 to its page or its data"
+    )
     def thing(request: Request, key: str) -> Response:
         iri = links.iri_of_id(key)
         return redirect(request, iri, links.page(iri), lambda ext: links.data(iri, ext))
 
-    @router.get("/def/", summary="The vocabulary: 303 to its page or its data")
+    @router.get(
+        "/def/", responses=see_other_doc, status_code=303, summary="The vocabulary: 303 to its page or its data"
+    )
     def vocabulary(request: Request) -> Response:
         return redirect(request, uris.vocab, links.page(uris.vocab), lambda ext: links.data(uris.vocab, ext))
 
-    @router.get("/def/{term}", summary="A vocabulary term: 303 to its documentation")
+    @router.get(
+        "/def/{term}", responses=see_other_doc, status_code=303, summary="A vocabulary term: 303 to its documentation"
+    )
     def term(request: Request, term: str) -> Response:
         iri = links.iri_of_term(term)
         return redirect(request, iri, links.page(iri), lambda ext: links.data(iri, ext))
 
-    @router.get("/data/def.{ext}", summary="The whole vocabulary as RDF")
+    @router.get("/data/def.{ext}", responses=data_doc, summary="The whole vocabulary as RDF")
     def vocabulary_data(request: Request, ext: str) -> Response:
         return document(request, ext, uris.vocab, lambda: _graph_triples(store, vocabulary_graph))
 
-    @router.get("/data/country/{iso3}.{ext}", summary="What the graph says of a country")
+    @router.get("/data/country/{iso3}.{ext}", responses=data_doc, summary="What the graph says of a country")
     def country_data(request: Request, iso3: str, ext: str) -> Response:
         iri = links.country_iri(iso3)
-        return document(request, ext, iri, lambda: describe_resource(store, uris, iri))
+        return document(request, ext, iri, lambda: describe_resource(store, uris, iri, labels=labels))
 
-    @router.get("/data/{key:path}.{ext}", summary="A thing's description as RDF")
+    @router.get("/data/{key:path}.{ext}", responses=data_doc, summary="A thing's description as RDF")
     def thing_data(request: Request, key: str, ext: str) -> Response:
         iri = links.iri_of_id(key)
-        return document(request, ext, iri, lambda: describe_resource(store, uris, iri))
+        return document(request, ext, iri, lambda: describe_resource(store, uris, iri, labels=labels))
 
     def document(request: Request, ext: str, iri: str, triples: Callable[[], list[ox.Triple]]) -> Response:
         offer = negotiate(GRAPH_OFFERS, suffix=ext)

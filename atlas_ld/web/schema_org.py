@@ -48,7 +48,9 @@ def project(iri: str, title: str, view: dict[str, Any]) -> dict[str, Any]:
     funders = {line.funder.iri or line.funder.label: line.funder for line in view["funding"]}
     if funders:
         data["funder"] = [_ref("Organization", f) for f in funders.values()]
-    keywords = [l.label for l in view["theme_path"]] + [p.subject.label for p in view["other_themes"] + view["sdgs"]]
+    keywords = [link.label for link in view["theme_path"]] + [
+        p.subject.label for p in view["other_themes"] + view["sdgs"]
+    ]
     if keywords:
         data["keywords"] = list(dict.fromkeys(keywords))
     if view["source_url"]:

@@ -8,9 +8,10 @@ from atlas_ld.datadir import DataDir
 from atlas_ld.settings import Settings
 from atlas_ld.web.app import create_app
 
-# Room for the request line and headers beyond the longest URL the app accepts, so that an over-long URL
-# reaches the app and gets its 414 rather than the HTTP parser's bare 400.
-_HEADER_ROOM = 16 * 1024
+# Room for the method, the protocol version and the line breaks beyond the longest URL and header fields the app
+# accepts, so that an over-long URL or header reaches the app and gets its 414 or 431 rather than the HTTP
+# parser's bare 400.
+_REQUEST_HEAD_ROOM = 1024
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
@@ -29,6 +30,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
         host=host,
         port=port,
         proxy_headers=True,
-        h11_max_incomplete_event_size=settings.max_url_length + _HEADER_ROOM,
+        # Beyond twice the limits the parser refuses the request itself: a client sending megabytes of headers
+        # is not read to the end before being told.
+        h11_max_incomplete_event_size=2 * (settings.max_url_length + settings.max_header_bytes) + _REQUEST_HEAD_ROOM,
         timeout_graceful_shutdown=5,
     )

@@ -1,108 +1,33 @@
 """The SPARQL 1.1 endpoint: queries at /sparql (GET, form POST, direct POST), updates at /sparql and /update.
 
 A plain query sees the union of the project graphs; the protocol's dataset parameters and FROM pick graphs.
-Results are written by pyoxigraph's own serialisers and streamed. Updates are refused (403) unless the server
-runs with updates on, and then need the bearer token (401). SERVICE is refused unless its endpoint is on the
-allow-list, so the server makes no request on a query's behalf.
+Results are written by pyoxigraph's own serialisers and streamed. Every query runs under a deadline (503 when
+it passes) and a row cap (a cut answer carries `Atlas-LD-Truncated: true`), wherever the app's query runner
+runs it. Updates are refused (403) unless the server runs with updates on, and then need the bearer token
+(401). SERVICE is refused unless its endpoint is on the allow-list, so the server makes no request on a query's
+behalf.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from itertools import chain
-from typing import IO, Annotated, Any
+from typing import Annotated, Any
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
 
-from atlas_ld.sparql_syntax import UncheckableSparql, service_calls, with_protocol_dataset
-from atlas_ld.store import GraphStore, QueryResult
-from atlas_ld.web.dependencies import require_update_access, settings_of, store_of
-from atlas_ld.web.errors import bad_request, forbidden_service, not_acceptable
-from atlas_ld.web.negotiation import HTML, RDF, RESULTS, Offer, negotiate, prefers, rdf_format, results_format
+from atlas_ld.web.answers import Answer, perform_update
+from atlas_ld.web.dependencies import queries_of, require_update_access, settings_of, store_of
+from atlas_ld.web.errors import bad_request
+from atlas_ld.web.negotiation import HTML, RDF, RESULTS, prefers
 from atlas_ld.web.query_ui import query_ui_response
 from atlas_ld.web.service_description import describe_service
-from atlas_ld.web.sparql_protocol import FORM, QUERY, UPDATE, QueryOperation, UpdateOperation, read_operation
-from atlas_ld.web.streaming import serialised
+from atlas_ld.web.sparql_protocol import FORM, QUERY, UPDATE, UpdateOperation, read_operation
+
+TRUNCATED = "Atlas-LD-Truncated"
+"""Response header present, with the value `true`, when the row cap cut the answer."""
 
 router = APIRouter(tags=["SPARQL"])
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A query's answer on its way out: its media type and its body, chunk by chunk."""
-
-    media_type: str
-    chunks: Iterator[bytes]
-
-
-def answer_query(
-    store: GraphStore,
-    operation: QueryOperation,
-    *,
-    accept: str | None,
-    base_iri: str,
-    allowed_services: Sequence[str] = (),
-) -> Answer:
-    """Check a query, run it and start writing its results: the endpoint's one call into the store for queries.
-
-    It takes and returns plain values and does the whole job (the Accept header is negotiated here, once the
-    result's kind is known), so that it can move as a whole into a worker process with a deadline.
-    """
-    refuse_unlisted_services(operation.text, allowed_services, update=False)
-    chosen: list[str] = []
-
-    # pyoxigraph's results belong to the thread that made them, so one thread runs the query, negotiates by
-    # the kind of result and writes it.
-    def run_and_write(output: IO[bytes]) -> None:
-        result = _run(store, operation, base_iri)
-        try:
-            offers = RDF if isinstance(result, ox.QueryTriples) else RESULTS
-            offer = negotiate(offers, accept=accept, format=operation.format)
-            if offer is None:
-                raise not_acceptable(o.media_type for o in offers)
-            chosen.append(offer.media_type)
-            _write(result, offer, output)
-        finally:
-            # This frame can outlive the call, held by reference cycles made while parsing the query, and must
-            # not take the result to whichever thread collects them.
-            del result
-
-    chunks = serialised(run_and_write)
-    # The first chunk is awaited before any header goes out, so every error still gets its own status.
-    first = next(chunks, b"")
-    return Answer(chosen[0], chain([first], chunks))
-
-
-def perform_update(
-    store: GraphStore, operation: UpdateOperation, *, base_iri: str, allowed_services: Sequence[str] = ()
-) -> None:
-    """Check and run an update in one transaction: the endpoint's one call into the store for updates."""
-    text = operation.text
-    refuse_unlisted_services(text, allowed_services, update=True)
-    if operation.using_graphs or operation.using_named_graphs:
-        try:
-            text = with_protocol_dataset(text, operation.using_graphs, operation.using_named_graphs)
-        except ValueError as error:  # UncheckableSparql included
-            raise bad_request(str(error)) from error
-    try:
-        store.update(text, base_iri=base_iri)
-    except SyntaxError as error:
-        raise bad_request(str(error)) from error
-
-
-def refuse_unlisted_services(text: str, allowed: Sequence[str], *, update: bool) -> None:
-    """403 for a SERVICE whose endpoint is not on the allow-list; 400 if the text cannot be checked."""
-    try:
-        endpoints = service_calls(text, update=update)
-    except UncheckableSparql as error:
-        raise bad_request(str(error)) from error
-    for endpoint in endpoints:
-        if endpoint is None or endpoint not in allowed:
-            raise forbidden_service(endpoint)
 
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -110,12 +35,25 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "Query results (SELECT, ASK) or a graph (CONSTRUCT, DESCRIBE, and the service description "
         "when there is no query), in the negotiated format.",
         "content": {offer.media_type: {} for offer in (*RESULTS, *RDF)},
+        "headers": {
+            TRUNCATED: {
+                "description": "`true` when the answer was cut at the server's row cap (`max_rows`): page through "
+                "it with ORDER BY, LIMIT and OFFSET. Absent otherwise; a `Warning` header then says the same.",
+                "schema": {"type": "string", "enum": ["true"]},
+            }
+        },
     },
     400: {"description": "Malformed request or query; the body gives the engine's message."},
     403: {"description": "An update while the server is read-only, or a SERVICE call that is not allowed."},
     406: {"description": "None of the accepted media types can carry this kind of result."},
     413: {"description": "Request body too large."},
     414: {"description": "URL too long: send the query by POST."},
+    431: {"description": "Request header fields too large."},
+    503: {
+        "description": "The query ran past the server's time limit (`query_timeout`) and was stopped, or every "
+        "query worker stayed busy that long. Results already under way when the limit passes are cut off: the "
+        "connection closes before the end of the body."
+    },
 }
 _QUERY = Query(description="A SPARQL 1.1 query; without it, the service description.")
 _DEFAULT_GRAPHS = Query(alias="default-graph-uri", description="Graphs merged as the default graph.")
@@ -198,15 +136,26 @@ async def _dispatch(request: Request) -> Response:
     if isinstance(operation, UpdateOperation):
         require_update_access(request)
         return await _update(request, operation)
+    settings = settings_of(request)
     answer = await run_in_threadpool(
-        answer_query,
-        store_of(request),
+        queries_of(request).answer,
         operation,
         accept=request.headers.get("accept"),
         base_iri=_endpoint(request),
-        allowed_services=settings_of(request).service_allowlist,
+        allowed_services=settings.service_allowlist,
     )
-    return StreamingResponse(answer.chunks, media_type=answer.media_type, headers={"Vary": "Accept"})
+    return StreamingResponse(answer.chunks, media_type=answer.media_type, headers=_answer_headers(answer, settings.max_rows))
+
+
+def _answer_headers(answer: Answer, max_rows: int) -> dict[str, str]:
+    headers = {"Vary": "Accept"}
+    if answer.truncated:
+        headers[TRUNCATED] = "true"
+        headers["Warning"] = (
+            f'199 atlas-ld "Results cut at {max_rows} rows, the limit of this server: page through them with '
+            'ORDER BY, LIMIT and OFFSET, or use the dumps."'
+        )
+    return headers
 
 
 async def _update(request: Request, operation: UpdateOperation) -> Response:
@@ -223,22 +172,3 @@ async def _update(request: Request, operation: UpdateOperation) -> Response:
 def _endpoint(request: Request) -> str:
     """The URL the client reached the endpoint at: the base for relative IRIs in its requests."""
     return str(request.url.replace(query=None, fragment=None))
-
-
-def _run(store: GraphStore, operation: QueryOperation, base_iri: str) -> QueryResult:
-    try:
-        return store.query(
-            operation.text,
-            default_graph=list(operation.default_graphs) if operation.names_dataset else None,
-            named_graphs=list(operation.named_graphs) if operation.names_dataset else None,
-            base_iri=base_iri,
-        )
-    except (SyntaxError, ValueError) as error:  # ValueError: a graph parameter that is not an IRI
-        raise bad_request(str(error)) from error
-
-
-def _write(result: QueryResult, offer: Offer, output: IO[bytes]) -> None:
-    if isinstance(result, ox.QueryTriples):
-        result.serialize(output, rdf_format(offer))
-    else:
-        result.serialize(output, results_format(offer))

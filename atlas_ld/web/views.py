@@ -29,8 +29,8 @@ from atlas_ld.vocab import (
     SKOS,
     VCARD,
     Namespace,
+    prefixes,
 )
-from atlas_ld.vocab import prefixes
 from atlas_ld.web.links import Links
 
 
@@ -96,7 +96,7 @@ class ViewBuilder:
         """A property's prefixed name (foaf:name), the way SPARQL users read it."""
         for prefix, namespace in self.prefixes.items():
             if iri.startswith(namespace) and len(iri) > len(namespace):
-                return f"{prefix}:{iri[len(namespace):]}"
+                return f"{prefix}:{iri[len(namespace) :]}"
         return iri
 
     def link(self, d: Description, iri: str) -> Link:
@@ -104,7 +104,7 @@ class ViewBuilder:
         return Link(self.links.page(iri), self.curie(iri) if label == iri else label, iri)
 
     def links_of(self, d: Description, subject: str, predicate: ox.NamedNode) -> list[Link]:
-        return sorted((self.link(d, iri) for iri in d.iris(subject, predicate)), key=lambda l: l.label.lower())
+        return sorted((self.link(d, iri) for iri in d.iris(subject, predicate)), key=lambda link: link.label.lower())
 
     # -- which template -----------------------------------------------------------------------------------------
 
@@ -140,9 +140,9 @@ class ViewBuilder:
             "end_date": d.value(iri, atlas.endDate),
             "status": self.links_of(d, iri, ADMS.status),
             "form": self.links_of(d, iri, DCTERMS.type),
-            "theme_path": [
-                Link(self.links.page(c), label, c) for c, label in self.browser.concept_path(main_theme[0])
-            ] if main_theme else [],
+            "theme_path": [Link(self.links.page(c), label, c) for c, label in self.browser.concept_path(main_theme[0])]
+            if main_theme
+            else [],
             "other_themes": self.prioritised(d, iri, atlas.otherTheme),
             "sdgs": self.prioritised(d, iri, atlas.sustainableDevelopmentGoal),
             "texts": [
@@ -170,14 +170,17 @@ class ViewBuilder:
                 for label, prop in (
                     ("Le partenariat est triennal", atlas.triennial),
                     ("Une communication a été engagée en France", atlas.communicationInFrance),
-                    ("Une communication a été engagée dans les pays partenaires", atlas.communicationInPartnerCountries),
+                    (
+                        "Une communication a été engagée dans les pays partenaires",
+                        atlas.communicationInPartnerCountries,
+                    ),
                     ("Une politique d'évaluation a été engagée", atlas.evaluation),
                 )
                 if d.has(iri, prop)
             ],
             "funding": lines,
-            "funding_total": sum((l.amount for l in lines if l.amount is not None), Decimal(0)),
-            "water_total": sum((l.water_amount for l in lines if l.water_amount is not None), Decimal(0)),
+            "funding_total": sum((line.amount for line in lines if line.amount is not None), Decimal(0)),
+            "water_total": sum((line.water_amount for line in lines if line.water_amount is not None), Decimal(0)),
             "volunteers": self.volunteers(d, iri),
             "documents": self.documents(d, iri),
             "source_url": next(iter(d.iris(source, PROV.hadPrimarySource)), None) if source else None,
@@ -199,11 +202,17 @@ class ViewBuilder:
             for concept in d.iris(node, DCTERMS.subject):
                 priority = d.value(node, self.atlas.priority, lang=None)
                 rows.append(
-                    Prioritised(self.link(d, concept), int(priority) if priority else None, d.value(concept, SKOS.notation))
+                    Prioritised(
+                        self.link(d, concept), int(priority) if priority else None, d.value(concept, SKOS.notation)
+                    )
                 )
         return sorted(
             rows,
-            key=lambda r: (r.priority if r.priority is not None else 99, _notation_key(r.notation), r.subject.label.lower()),
+            key=lambda r: (
+                r.priority if r.priority is not None else 99,
+                _notation_key(r.notation),
+                r.subject.label.lower(),
+            ),
         )
 
     def partner_contacts(self, d: Description, iri: str) -> list[Contact]:
@@ -244,7 +253,11 @@ class ViewBuilder:
         rows: dict[tuple[str, str, str], dict[str, Decimal]] = defaultdict(dict)
         for obs in d.subjects(atlas.fundedProject, iri):
             funder = next(iter(d.iris(obs, atlas.funder)), "")
-            key = (d.value(obs, SDMX_DIMENSION.refPeriod, lang=None) or "", funder, d.value(obs, atlas.fundingLine, lang=None) or "")
+            key = (
+                d.value(obs, SDMX_DIMENSION.refPeriod, lang=None) or "",
+                funder,
+                d.value(obs, atlas.fundingLine, lang=None) or "",
+            )
             for name, measure in (("amount", atlas.amount), ("water", atlas.waterAmount)):
                 value = d.value(obs, measure, lang=None)
                 if value is not None:
@@ -253,7 +266,7 @@ class ViewBuilder:
             FundingLine(self.link(d, funder), year or None, measures.get("amount"), measures.get("water"))
             for (year, funder, _line), measures in rows.items()
         ]
-        return sorted(lines, key=lambda l: (l.year or "", -(l.amount or 0), l.funder.label.lower()))
+        return sorted(lines, key=lambda line: (line.year or "", -(line.amount or 0), line.funder.label.lower()))
 
     def volunteers(self, d: Description, iri: str) -> list[dict[str, str | None]]:
         atlas = self.atlas
@@ -301,7 +314,7 @@ class ViewBuilder:
         }
 
     def country(self, d: Description, iri: str, page: int = 1) -> dict[str, Any]:
-        iso3 = iri[len(EU_COUNTRY):]
+        iso3 = iri[len(EU_COUNTRY) :]
         return {
             "iso3": iso3,
             "authorities": self.browser.authorities_in_country(iso3),
@@ -319,7 +332,7 @@ class ViewBuilder:
             "broader": self.links_of(d, iri, SKOS.broader),
             "narrower": sorted(
                 {self.link(d, n) for n in d.iris(iri, SKOS.narrower) + d.subjects(SKOS.broader, iri)},
-                key=lambda l: l.label.lower(),
+                key=lambda link: link.label.lower(),
             ),
             "matches": d.iris(iri, SKOS.exactMatch),
             "projects": self.browser.projects_of_concept(iri, page),
@@ -349,7 +362,9 @@ class ViewBuilder:
         tree: list[tuple[int, Link, str | None]] = []
 
         def walk(parent: str | None, depth: int) -> None:
-            ordered = sorted(children.get(parent, []), key=lambda c: (_notation_key(d.value(c, SKOS.notation)), d.label(c).lower()))
+            ordered = sorted(
+                children.get(parent, []), key=lambda c: (_notation_key(d.value(c, SKOS.notation)), d.label(c).lower())
+            )
             for concept in ordered:
                 tree.append((depth, self.link(d, concept), d.value(concept, SKOS.notation)))
                 walk(concept, depth + 1)
@@ -394,9 +409,14 @@ class ViewBuilder:
             "statements": sorted(statements.values(), key=lambda s: s.property.label.lower()),
             "types": [self.link(d, t) for t in sorted(d.types(iri))],
             "backlinks": sorted(
-                {(Link(self.links.page(t.predicate.value), self.curie(t.predicate.value), t.predicate.value),
-                  self.link(d, t.subject.value)) for t in d.triples
-                 if isinstance(t.object, ox.NamedNode) and t.object.value == iri},
+                {
+                    (
+                        Link(self.links.page(t.predicate.value), self.curie(t.predicate.value), t.predicate.value),
+                        self.link(d, t.subject.value),
+                    )
+                    for t in d.triples
+                    if isinstance(t.object, ox.NamedNode) and t.object.value == iri
+                },
                 key=lambda pair: (pair[0].label.lower(), pair[1].label.lower()),
             ),
         }
@@ -407,4 +427,3 @@ def _notation_key(notation: str | None) -> tuple[int, str]:
     if notation is None:
         return (0, "")
     return (int(notation), "") if notation.isdigit() else (0, notation)
-

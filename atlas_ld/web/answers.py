@@ -1,0 +1,129 @@
+"""Answering one SPARQL operation: check it, run it on a store, cap and write a query's results.
+
+Plain values in, plain values out, no request or app in sight: the same call runs in the server process (updates,
+and queries over a store that bounds its own time) and in the query workers (`atlas_ld.web.query_pool`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from typing import IO
+
+import pyoxigraph as ox
+
+from atlas_ld.sparql_syntax import UncheckableSparql, service_calls, with_protocol_dataset
+from atlas_ld.store import GraphStore, QueryResult
+from atlas_ld.web.errors import bad_request, forbidden_service, not_acceptable
+from atlas_ld.web.negotiation import RDF, RESULTS, Offer, negotiate, rdf_format, results_format
+from atlas_ld.web.result_cap import cap_solutions, cap_triples
+from atlas_ld.web.sparql_protocol import QueryOperation, UpdateOperation
+from atlas_ld.web.streaming import serialised
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A query's answer on its way out: its media type, whether the row cap cut it, and its body chunk by chunk."""
+
+    media_type: str
+    chunks: Iterator[bytes]
+    truncated: bool = False
+
+
+def answer_query(
+    store: GraphStore,
+    operation: QueryOperation,
+    *,
+    accept: str | None,
+    base_iri: str,
+    allowed_services: Sequence[str] = (),
+    max_rows: int = 0,
+) -> Answer:
+    """Check a query, run it and start writing its results: the endpoint's one call into the store for queries.
+
+    At most `max_rows` rows (SELECT) or triples (CONSTRUCT, DESCRIBE) are written, 0 meaning no cap; the
+    Accept header is negotiated here, once the result's kind is known.
+    """
+    refuse_unlisted_services(operation.text, allowed_services, update=False)
+    chosen: list[str] = []
+    truncated: list[bool] = []
+
+    # pyoxigraph's results belong to the thread that made them, so one thread runs the query, negotiates by
+    # the kind of result, caps it and writes it.
+    def run_and_write(output: IO[bytes]) -> None:
+        result = _run(store, operation, base_iri)
+        try:
+            offers = RDF if isinstance(result, ox.QueryTriples) else RESULTS
+            offer = negotiate(offers, accept=accept, format=operation.format)
+            if offer is None:
+                raise not_acceptable(o.media_type for o in offers)
+            chosen.append(offer.media_type)
+            _write(result, offer, output, max_rows, truncated)
+        finally:
+            # This frame can outlive the call, held by reference cycles made while parsing the query, and must
+            # not take the result to whichever thread collects them.
+            del result
+
+    chunks = serialised(run_and_write)
+    # The first chunk is awaited before any header goes out, so every error still gets its own status, and the
+    # cap has been applied by then.
+    first = next(chunks, b"")
+    return Answer(chosen[0], chain([first], chunks), truncated=any(truncated))
+
+
+def perform_update(
+    store: GraphStore, operation: UpdateOperation, *, base_iri: str, allowed_services: Sequence[str] = ()
+) -> None:
+    """Check and run an update in one transaction: the endpoint's one call into the store for updates."""
+    text = operation.text
+    refuse_unlisted_services(text, allowed_services, update=True)
+    if operation.using_graphs or operation.using_named_graphs:
+        try:
+            text = with_protocol_dataset(text, operation.using_graphs, operation.using_named_graphs)
+        except ValueError as error:  # UncheckableSparql included
+            raise bad_request(str(error)) from error
+    try:
+        store.update(text, base_iri=base_iri)
+    except SyntaxError as error:
+        raise bad_request(str(error)) from error
+
+
+def refuse_unlisted_services(text: str, allowed: Sequence[str], *, update: bool) -> None:
+    """403 for a SERVICE whose endpoint is not on the allow-list; 400 if the text cannot be checked."""
+    try:
+        endpoints = service_calls(text, update=update)
+    except UncheckableSparql as error:
+        raise bad_request(str(error)) from error
+    for endpoint in endpoints:
+        if endpoint is None or endpoint not in allowed:
+            raise forbidden_service(endpoint)
+
+
+def _run(store: GraphStore, operation: QueryOperation, base_iri: str) -> QueryResult:
+    try:
+        return store.query(
+            operation.text,
+            default_graph=list(operation.default_graphs) if operation.names_dataset else None,
+            named_graphs=list(operation.named_graphs) if operation.names_dataset else None,
+            base_iri=base_iri,
+        )
+    except (SyntaxError, ValueError) as error:  # ValueError: a graph parameter that is not an IRI
+        raise bad_request(str(error)) from error
+
+
+def _write(result: QueryResult, offer: Offer, output: IO[bytes], max_rows: int, truncated: list[bool]) -> None:
+    """Write the result, capped; whether the cap cut it is appended to `truncated` before the first byte."""
+    if isinstance(result, ox.QueryTriples):
+        if not max_rows:
+            result.serialize(output, rdf_format(offer))
+            return
+        triples = cap_triples(result, max_rows)
+        truncated.append(triples.truncated)
+        ox.serialize(triples.result, output, rdf_format(offer))
+    elif isinstance(result, ox.QuerySolutions) and max_rows:
+        solutions = cap_solutions(result, max_rows)
+        truncated.append(solutions.truncated)
+        solutions.result.serialize(output, results_format(offer))
+    else:
+        result.serialize(output, results_format(offer))
