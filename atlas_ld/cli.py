@@ -53,14 +53,10 @@ SHOWN = 20
 DumpFormat = Enum("DumpFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
 
-def _settings(store: Path | None, base_uri: str | None = None) -> Settings:
-    """Command-line flags over the environment over the defaults."""
-    overrides: dict[str, object] = {}
-    if store is not None:
-        overrides["store"] = store
-    if base_uri is not None:
-        overrides["base_uri"] = base_uri
-    settings = Settings(**overrides)  # type: ignore[arg-type]
+def _settings(store: Path | None, base_uri: str | None = None, **flags: object) -> Settings:
+    """Command-line flags over the environment over the defaults; a flag left out (None) does not override."""
+    given = {"store": store, "base_uri": base_uri, **flags}
+    settings = Settings(**{name: value for name, value in given.items() if value is not None})  # type: ignore[arg-type]
     if not _is_base_uri(settings.base_uri):
         raise typer.BadParameter(f"{settings.base_uri!r} is not an absolute http(s) URI", param_hint="--base-uri")
     return settings
@@ -195,3 +191,23 @@ def stats_command(store: StoreOption = None, base_uri: BaseUriOption = None) -> 
     for name, count in count_resources(graph_store, UriScheme(settings.base_uri)).items():
         table.add_row(name, str(count))
     output.print(table)
+
+
+@app.command("serve")
+def serve_command(
+    store: StoreOption = None,
+    base_uri: BaseUriOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    enable_update: Annotated[
+        bool | None, typer.Option("--enable-update", help=_HELP["enable_update"], show_default="$ATLAS_LD_ENABLE_UPDATE")
+    ] = None,
+) -> None:
+    """Serve the store over HTTP: SPARQL endpoint, dereferenceable URIs, HTML pages, dumps and catalogue."""
+    from atlas_ld.web.server import serve  # the web stack is only loaded to serve
+
+    settings = _settings(store, base_uri, enable_update=enable_update)
+    try:
+        serve(settings, host=host, port=port)
+    except (FileNotFoundError, ValueError) as error:
+        raise _fail(str(error)) from error

@@ -29,6 +29,9 @@ __all__ = ["DEFAULT_BATCH_SIZE", "Finding", "IngestReport", "Rejection", "StageC
 
 # pyshacl has a large cost per call, so projects are validated (and stored) a few hundred at a time.
 DEFAULT_BATCH_SIZE = 250
+# The embedded store buffers writes in memory until it flushes them; left alone, that buffer grows past a
+# gigabyte on a full Atlas. Flushing every thousand pages keeps it to a few hundred megabytes.
+FLUSH_EVERY_PAGES = 1_000
 
 T = TypeVar("T")
 
@@ -85,7 +88,9 @@ def ingest(
             _note_repeats(batch, read_from)
             if writing is not None:
                 run.settle(*writing)
-            writing = batch, writer.submit(_store, batch, store, uris)
+            flush = run.pages_sent // FLUSH_EVERY_PAGES < (run.pages_sent + batch.pages) // FLUSH_EVERY_PAGES
+            run.pages_sent += batch.pages
+            writing = batch, writer.submit(_store, batch, store, uris, flush)
         if writing is not None:
             run.settle(*writing)
     return report
@@ -117,6 +122,7 @@ class _Run:
     stamp: datetime
     total: int
     on_progress: Callable[[int, int], None] | None
+    pages_sent: int = 0  # pages handed to the writer so far
 
     def settle(self, batch: Batch, written: Future[None]) -> None:
         """Once a batch is written: keep aside what was rejected, release what is now stored, report."""
@@ -147,7 +153,7 @@ def _note_repeats(batch: Batch, read_from: dict[int, str]) -> None:
         read_from[prj_id] = graph.file
 
 
-def _store(batch: Batch, store: GraphStore, uris: UriScheme) -> None:
+def _store(batch: Batch, store: GraphStore, uris: UriScheme, flush: bool) -> None:
     """Replace the batch's project graphs in one transaction; a refused batch is narrowed down to its culprit."""
 
     def write(graphs: Sequence[MappedGraph]) -> None:
@@ -155,6 +161,8 @@ def _store(batch: Batch, store: GraphStore, uris: UriScheme) -> None:
 
     with batch.clock("store"):
         refused = narrow_down(list(batch.valid.values()), write)
+        if flush:
+            store.flush()
     for graph, error in refused:
         del batch.valid[graph.prj_id]
         batch.reject(graph, f"the store refused the graph ({type(error).__name__}: {error})")

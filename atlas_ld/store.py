@@ -64,6 +64,9 @@ class GraphStore(Protocol):
     def last_modified(self) -> float:
         """POSIX time of the last committed write, for ETag / Last-Modified."""
 
+    def flush(self) -> None:
+        """Write what the store buffers in memory to disk; a long ingest calls it to keep its memory bounded."""
+
 
 class EmbeddedStore:
     """pyoxigraph's on-disk store. Several processes may read it; only one may write."""

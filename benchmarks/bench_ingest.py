@@ -50,6 +50,11 @@ def _in_fresh_process(function: Callable[..., dict[str, Any]], *args: Any) -> di
         return pool.submit(function, *args).result()
 
 
+def _best_of_two(function: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """The faster of two runs: the first one may pay for reading the store into the page cache."""
+    return min((_in_fresh_process(function, *args) for _ in range(2)), key=lambda run: run["wall"])
+
+
 # -- measurements, each run in its own process ----------------------------------------------------------------------
 
 
@@ -215,6 +220,8 @@ def render(f: Figures) -> str:
         "",
         "## Dump",
         "",
+        "Seconds of `Store.dump` and of `atlas-ld dump --format nquads` are the better of two runs each.",
+        "",
         "| `atlas-ld dump` | seconds | vs `Store.dump` N-Quads | size | peak RSS |",
         "|---|---|---|---|---|",
     ]
@@ -226,9 +233,11 @@ def render(f: Figures) -> str:
     small = f.small_dump
     lines += [
         "",
-        f"Memory does not grow with the graph: `atlas-ld dump --format jsonld` of the {f.traced_pages:,}-page store "
-        f"peaks at {small['peak_rss'] / MB:,.0f} MB, of the {f.pages:,}-page store at "
-        f"{f.dumps['jsonld']['peak_rss'] / MB:,.0f} MB.",
+        f"Memory: `atlas-ld dump --format jsonld` peaks at {small['peak_rss'] / MB:,.0f} MB on the "
+        f"{f.traced_pages:,}-page store and at {f.dumps['jsonld']['peak_rss'] / MB:,.0f} MB on the "
+        f"{f.pages:,}-page store ({f.dumps['jsonld']['bytes'] / MB:,.0f} MB written), next to "
+        f"{native['peak_rss'] / MB:,.0f} MB for pyoxigraph's own `Store.dump`: what grows is the store's cache, "
+        "not the dump.",
         "",
     ]
     return "\n".join(lines)
@@ -273,7 +282,7 @@ def main() -> None:
 
     nquads = out / "native-dump.nq"
     step("pyoxigraph Store.dump")
-    figures.native_dump = _in_fresh_process(measure_native_dump, data, nquads)
+    figures.native_dump = _best_of_two(measure_native_dump, data, nquads)
     step("pyoxigraph Store.bulk_load")
     figures.bulk_load = _in_fresh_process(measure_bulk_load, nquads, out / "bulk-store")
     shutil.rmtree(out / "bulk-store", ignore_errors=True)
@@ -284,7 +293,8 @@ def main() -> None:
     dumps.mkdir(parents=True, exist_ok=True)
     for name in FORMATS:
         step(f"atlas-ld dump --format {name}")
-        figures.dumps[name] = _in_fresh_process(measure_cli_dump, data, name, False, dumps / dump_file_name(name))
+        measure = _best_of_two if name == "nquads" else _in_fresh_process
+        figures.dumps[name] = measure(measure_cli_dump, data, name, False, dumps / dump_file_name(name))
     step("atlas-ld dump --format nquads --gzip")
     gz = dumps / dump_file_name("nquads", compressed=True)
     figures.dumps["nquads --gzip"] = _in_fresh_process(measure_cli_dump, data, "nquads", True, gz)

@@ -44,6 +44,52 @@ class LiveServer:
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
+    def processes(self) -> list[int]:
+        """The server and every process it started, at any depth (its query workers among them); Linux."""
+        children: dict[int, list[int]] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = _stat_fields(stat.read_text())
+                pid, parent = int(fields[0]), int(fields[3])
+            except (OSError, IndexError, ValueError):
+                continue  # gone meanwhile
+            children.setdefault(parent, []).append(pid)
+        found, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo += children.get(pid, [])
+        return found
+
+    def cpu_use(self, seconds: float = 1.0) -> float:
+        """CPU time (user and system) per second that the server and its processes use over the next `seconds`.
+
+        A process started meanwhile counts for all it used; one that ends meanwhile is left out, so measure
+        after the moment a query worker should have been stopped, not across it.
+        """
+        before = self._ticks()
+        time.sleep(seconds)
+        after = self._ticks()
+        used = sum(t - before.get(pid, 0) for pid, t in after.items())
+        return used / os.sysconf("SC_CLK_TCK") / seconds
+
+    def _ticks(self) -> dict[int, int]:
+        ticks = {}
+        for pid in self.processes():
+            try:
+                fields = _stat_fields(Path(f"/proc/{pid}/stat").read_text())
+            except OSError:
+                continue
+            ticks[pid] = int(fields[13]) + int(fields[14])
+        return ticks
+
+
+def _stat_fields(stat: str) -> list[str]:
+    """The fields of /proc/PID/stat, numbered as in proc(5) from 0; the command name may hold spaces."""
+    pid, rest = stat.split(" (", 1)
+    command, after = rest.rsplit(")", 1)
+    return [pid, command, *after.split()]
+
 
 def write_store(data_dir: Path, trig: str) -> None:
     """Fill the data folder's store with the named graphs of a TriG document, then close it for a server to open."""

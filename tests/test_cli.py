@@ -5,9 +5,13 @@ from __future__ import annotations
 import gzip
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import httpx
 
 import pyoxigraph as ox
 import pytest
@@ -195,3 +199,34 @@ def test_the_installed_command_and_python_dash_m(data_dir: Path, tmp_path: Path)
         capture_output=True, text=True, cwd=tmp_path,
     )  # fmt: skip
     assert failing.returncode == 1 and "no store in" in failing.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_answers_sparql_over_the_ingested_store(data_dir: Path, tmp_path: Path) -> None:
+    port = _free_port()
+    command = [str(_console_script()), "serve", "--store", str(data_dir), "--base-uri", BASE, "--port", str(port)]
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(command, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        query = {"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ ?p a <{BASE}def/Project> }}"}
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/sparql", params=query, headers={"Accept": "text/csv"})
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+                time.sleep(0.2)
+        assert answer.status_code == 200
+        assert answer.text.split() == ["n", "5"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+    code, output = run("serve", "--store", str(tmp_path / "empty"))
+    assert code == 1 and "no store in" in output

@@ -15,6 +15,7 @@ from atlas_ld.web.negotiation import HTML, RDF, RESULTS, negotiate, prefers
 
 MAX_BODY = 4096
 MAX_URL = 2048
+MAX_HEADERS = 4096
 SELECT_ALL = "SELECT * WHERE { ?s ?p ?o }"
 
 
@@ -22,7 +23,11 @@ SELECT_ALL = "SELECT * WHERE { ?s ?p ?o }"
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     data = tmp_path_factory.mktemp("http") / "data"
     write_store(data, SAMPLE_TRIG)
-    limits = {"ATLAS_LD_MAX_BODY_BYTES": str(MAX_BODY), "ATLAS_LD_MAX_URL_LENGTH": str(MAX_URL)}
+    limits = {
+        "ATLAS_LD_MAX_BODY_BYTES": str(MAX_BODY),
+        "ATLAS_LD_MAX_URL_LENGTH": str(MAX_URL),
+        "ATLAS_LD_MAX_HEADER_BYTES": str(MAX_HEADERS),
+    }
     with live_server(data, env=limits) as running:
         yield running
 
@@ -122,6 +127,17 @@ def test_a_url_over_the_limit_is_414(server: LiveServer) -> None:
     assert "POST" in response.text
 
 
+def test_header_fields_over_the_limit_are_431(server: LiveServer) -> None:
+    # Cookies from other apps on the same host are what usually swells a browser's headers.
+    cookies = {"Cookie": "; ".join(f"c{i}={'v' * 90}" for i in range(MAX_HEADERS // 90 + 1))}
+    response = httpx.get(server.url + "/sparql", params={"query": SELECT_ALL}, headers=cookies)
+    assert response.status_code == 431
+    assert f"{MAX_HEADERS} bytes" in response.text
+    # Just under the limit, everything else (Host, Accept, User-Agent...) included, is served.
+    cookies = {"Cookie": "x=" + "v" * (MAX_HEADERS - 300)}
+    assert httpx.get(server.url + "/sparql", params={"query": SELECT_ALL}, headers=cookies).status_code == 200
+
+
 # OpenAPI
 
 
@@ -150,6 +166,10 @@ def test_every_http_setting_is_documented_with_its_variable() -> None:
         "service_allowlist",
         "max_body_bytes",
         "max_url_length",
+        "max_header_bytes",
+        "query_timeout",
+        "max_rows",
+        "query_workers",
         "cors_origins",
     ):
         assert documented[name]
@@ -160,10 +180,13 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ATLAS_LD_ENABLE_UPDATE", "true")
     monkeypatch.setenv("ATLAS_LD_SERVICE_ALLOWLIST", "http://a/sparql http://b/sparql")
     monkeypatch.setenv("ATLAS_LD_MAX_BODY_BYTES", "10")
+    monkeypatch.setenv("ATLAS_LD_QUERY_TIMEOUT", "2.5")
+    monkeypatch.setenv("ATLAS_LD_MAX_ROWS", "0")
     settings = Settings()
     assert settings.enable_update is True
     assert settings.service_allowlist == ("http://a/sparql", "http://b/sparql")
     assert settings.max_body_bytes == 10
+    assert (settings.query_timeout, settings.max_rows, settings.query_workers) == (2.5, 0, 2)
 
 
 @pytest.mark.parametrize(

@@ -246,17 +246,9 @@ def test_results_stream_whole(server: LiveServer) -> None:
 ENDLESS = "SELECT * WHERE { " + " ".join(f"VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}" for i in range(9)) + " }"
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process so far (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def assert_idle(server: LiveServer) -> None:
     time.sleep(1.0)  # the serialiser notices a closed response within half a second
-    before = cpu_seconds(server.pid)
-    time.sleep(1.0)
-    assert cpu_seconds(server.pid) - before < 0.2
+    assert server.cpu_use(1.0) < 0.2  # the server and its query workers
 
 
 def test_the_work_stops_when_the_client_leaves(server: LiveServer) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from typing import IO
 
 import pyoxigraph as ox
@@ -69,7 +68,13 @@ def answer_query(
     # The first chunk is awaited before any header goes out, so every error still gets its own status, and the
     # cap has been applied by then.
     first = next(chunks, b"")
-    return Answer(chosen[0], chain([first], chunks), truncated=any(truncated))
+    return Answer(chosen[0], _prepend(first, chunks), truncated=any(truncated))
+
+
+def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    """`first`, then `rest`; closing it closes `rest`, which stops the serialiser."""
+    yield first
+    yield from rest
 
 
 def perform_update(

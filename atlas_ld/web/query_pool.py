@@ -115,7 +115,7 @@ class WorkerPool:
             self._give_back(worker, finished=True)
             raise HttpError(first.status, first.message, first.headers)
         assert isinstance(first, Head), first
-        return Answer(first.media_type, self._stream(worker, deadline), truncated=first.truncated)
+        return Answer(first.media_type, _Results(self, worker, deadline), truncated=first.truncated)
 
     # -- leasing workers ----------------------------------------------------------------------------------------
 
@@ -209,19 +209,38 @@ class WorkerPool:
             self._busy.discard(worker)
         self._replace(worker, "it died during a query")
 
-    def _stream(self, worker: _Worker, deadline: float) -> Iterator[bytes]:
-        finished = False
+
+class _Results(Iterator[bytes]):
+    """The chunks of an answer as the worker sends them; the worker goes back to the pool at the end, or is
+    replaced when the answer is closed before its end (client gone, HEAD)."""
+
+    def __init__(self, pool: WorkerPool, worker: _Worker, deadline: float) -> None:
+        self._pool = pool
+        self._worker = worker
+        self._deadline = deadline
+        self._done = False
+
+    def __next__(self) -> bytes:
+        if self._done:
+            raise StopIteration
         try:
-            while True:
-                try:
-                    message = self._receive(worker, deadline)
-                except HttpError as error:
-                    raise QueryStreamCut(f"results cut: {error.detail}") from None
-                if message == END:
-                    finished = True
-                    return
-                if isinstance(message, Failure):
-                    raise QueryStreamCut(f"results cut: {message.message}")
-                yield message
-        finally:
-            self._give_back(worker, finished=finished)
+            message = self._pool._receive(self._worker, self._deadline)
+        except HttpError as error:
+            self._finish(complete=False)
+            raise QueryStreamCut(f"results cut: {error.detail}") from None
+        if message == END:
+            self._finish(complete=True)
+            raise StopIteration
+        if isinstance(message, Failure):
+            self._finish(complete=False)
+            raise QueryStreamCut(f"results cut: {message.message}")
+        assert isinstance(message, bytes), message
+        return message
+
+    def close(self) -> None:
+        self._finish(complete=False)
+
+    def _finish(self, *, complete: bool) -> None:
+        if not self._done:
+            self._done = True
+            self._pool._give_back(self._worker, finished=complete)

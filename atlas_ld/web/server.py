@@ -30,8 +30,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
         host=host,
         port=port,
         proxy_headers=True,
-        # Beyond twice the limits the parser refuses the request itself: a client sending megabytes of headers
-        # is not read to the end before being told.
+        # A request head still incomplete past twice the limits is refused by the parser itself (a bare 400):
+        # a client trickling megabytes of headers is not buffered until it is done.
         h11_max_incomplete_event_size=2 * (settings.max_url_length + settings.max_header_bytes) + _REQUEST_HEAD_ROOM,
         timeout_graceful_shutdown=5,
     )

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 
 from atlas_ld.web.answers import Answer, perform_update
 from atlas_ld.web.dependencies import queries_of, require_update_access, settings_of, store_of
@@ -23,6 +23,7 @@ from atlas_ld.web.negotiation import HTML, RDF, RESULTS, prefers
 from atlas_ld.web.query_ui import query_ui_response
 from atlas_ld.web.service_description import describe_service
 from atlas_ld.web.sparql_protocol import FORM, QUERY, UPDATE, UpdateOperation, read_operation
+from atlas_ld.web.streaming import ClosingStreamingResponse
 
 TRUNCATED = "Atlas-LD-Truncated"
 """Response header present, with the value `true`, when the row cap cut the answer."""
@@ -144,7 +145,9 @@ async def _dispatch(request: Request) -> Response:
         base_iri=_endpoint(request),
         allowed_services=settings.service_allowlist,
     )
-    return StreamingResponse(answer.chunks, media_type=answer.media_type, headers=_answer_headers(answer, settings.max_rows))
+    return ClosingStreamingResponse(
+        answer.chunks, media_type=answer.media_type, headers=_answer_headers(answer, settings.max_rows)
+    )
 
 
 def _answer_headers(answer: Answer, max_rows: int) -> dict[str, str]:
