@@ -28,19 +28,30 @@ T = TypeVar("T")
 
 @dataclass
 class MappedGraph:
-    """One record's graph, waiting for validation and storage."""
+    """One record's triples, waiting for validation and storage."""
 
     prj_id: int
     file: str
-    triples: list[ox.Triple]
+    triples: list[ox.Triple]  # the project's named graph
+    shared: list[ox.Triple] = field(default_factory=list)  # its descriptions of shared resources
 
-    def __getstate__(self) -> tuple[int, str, bytes]:
+    @property
+    def whole(self) -> list[ox.Triple]:
+        """Everything the page says, as SHACL checks it and as a kept-aside record shows it."""
+        return [*self.triples, *self.shared]
+
+    def __getstate__(self) -> tuple[int, str, bytes, bytes]:
         # pyoxigraph terms pickle one by one, slowly; their N-Triples serialisation is an order of magnitude faster.
-        return self.prj_id, self.file, ox.serialize(self.triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        return self.prj_id, self.file, _ntriples(self.triples), _ntriples(self.shared)
 
-    def __setstate__(self, state: tuple[int, str, bytes]) -> None:
-        self.prj_id, self.file, data = state
-        self.triples = [quad.triple for quad in ox.parse(data, ox.RdfFormat.N_TRIPLES)]
+    def __setstate__(self, state: tuple[int, str, bytes, bytes]) -> None:
+        self.prj_id, self.file, own, shared = state
+        self.triples = [quad.triple for quad in ox.parse(own, ox.RdfFormat.N_TRIPLES)]
+        self.shared = [quad.triple for quad in ox.parse(shared, ox.RdfFormat.N_TRIPLES)]
+
+
+def _ntriples(triples: list[ox.Triple]) -> bytes:
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 @dataclass
@@ -72,7 +83,7 @@ class BatchContext:
 
 
 @cache
-def shared_graphs(base_uri: str) -> Mapping[str, Sequence[ox.Triple]]:
+def cached_static_graphs(base_uri: str) -> Mapping[str, Sequence[ox.Triple]]:
     """The static graphs (vocabulary, schemes, funding structure), built once per process and base URI."""
     return static_graphs(UriScheme(base_uri))
 
@@ -114,20 +125,21 @@ def _read(path: Path, batch: Batch) -> ProjectRecord | None:
 
 def _map(record: ProjectRecord, path: Path, context: BatchContext, batch: Batch) -> MappedGraph | None:
     try:
-        triples = map_record(record, context.uris, ingested_at=context.stamp, parser_version=context.version)
+        mapped = map_record(record, context.uris, ingested_at=context.stamp, parser_version=context.version)
     except Exception as error:  # noqa: BLE001 - a record the mapping cannot handle is reported, not fatal
         batch.page_errors.append(Finding(str(path), f"could not be mapped ({type(error).__name__}: {error})"))
         return None
-    return MappedGraph(record.prj_id, str(path), list(triples))
+    return MappedGraph(record.prj_id, str(path), mapped.project, mapped.shared)
 
 
 def _validate(graphs: list[MappedGraph], context: BatchContext, batch: Batch) -> None:
     """SHACL over the batch; should the validator itself fail, it is narrowed down to the record that makes it."""
     reports: list[tuple[Sequence[MappedGraph], ValidationReport]] = []
-    support = shared_graphs(context.base_uri)
+    support = cached_static_graphs(context.base_uri)
 
     def check(some: Sequence[MappedGraph]) -> None:
-        by_id = {g.prj_id: g.triples for g in some}
+        # Each page with its descriptions of shared resources: a fault there is tied to the pages that state it.
+        by_id = {g.prj_id: g.whole for g in some}
         reports.append((some, validate_graphs(by_id, context.uris, support=support)))
 
     for graph, error in narrow_down(graphs, check):

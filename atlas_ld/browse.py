@@ -172,7 +172,7 @@ class Browser:
         self.uris = uris
         self.atlas = atlas_namespace(uris.base)
         self.memo = memo or StoreMemo(store)
-        # Names come from the cache, not from joins: a shared resource's name is stated once per project graph.
+        # Names come from the cache, not from joins: the same few names recur on page after page.
         self.labels = labels or LabelCache(store)
 
     # -- search -------------------------------------------------------------------------------------------------
@@ -495,8 +495,8 @@ class Browser:
             key, order = f"?obs {atlas.funder} ?key .", "DESC(?amount) ?label"
         else:
             raise ValueError(f"unknown funding dimension {dimension!r}")
-        # Sums first, names after: a name stated in several project graphs comes once per graph in the union
-        # default graph and would multiply the amounts it is joined with.
+        # Sums first, names after: a funder written in two spellings has two labels, and a join with them
+        # would count its amounts twice.
         rows = _select(
             self.store,
             f"""SELECT ?key (SAMPLE(COALESCE(?name, STR(?key))) AS ?label) ?amount ?water ?n WHERE {{

@@ -2,7 +2,7 @@
 
 A description holds the resource's own triples, the labels (and places) of what it links to, the resources that
 exist only through it (a project's funding observations, prioritised themes, contacts, documents, provenance; a
-post's memberships; a scheme's concepts) and the organisations' and concepts' links back from the projects' graphs.
+post's memberships; a scheme's concepts) and the organisations' and concepts' links back from the projects.
 IRIs enter the queries as `NamedNode` terms, whose constructor rejects anything that is not an IRI, so no request
 text is ever spliced into SPARQL.
 """
@@ -41,8 +41,9 @@ def _values(nodes: Iterable[str]) -> str:
 
 
 def _construct(store: GraphStore, template: str, variables: str, where: str) -> list[ox.Triple]:
-    """CONSTRUCT over SELECT DISTINCT: a label stated in a thousand project graphs comes once per graph in the
-    union default graph, and the engine, not Python, should drop the copies."""
+    """CONSTRUCT over SELECT DISTINCT: the union default graph gives a triple once per graph that states it (the
+    ingest stores each triple once, but an administrator may write more over the endpoint), and the engine, not
+    Python, should drop the copies."""
     result = store.query(f"CONSTRUCT {{ {template} }} WHERE {{ SELECT DISTINCT {variables} WHERE {{ {where} }} }}")
     assert isinstance(result, ox.QueryTriples)
     return list(result)
@@ -52,7 +53,7 @@ def _dependents_query(r: str, uris: UriScheme) -> str:
     """The resources that exist only through `r`: each branch starts from `r`, so none scans the store (types are
     checked with FILTER EXISTS, row by row, as a join would read the type of every copy of a shared resource).
 
-    A project's post contacts are those its own page lists: the memberships stated in the project's graph.
+    A project's post contacts are those its own page lists (atlas:postContact), not every member of the post.
     """
     atlas = atlas_namespace(uris.base)
     return f"""SELECT DISTINCT ?dep WHERE {{
@@ -62,8 +63,8 @@ def _dependents_query(r: str, uris: UriScheme) -> str:
   UNION {{ ?dep {atlas.fundedProject} {r} }}
   UNION {{ ?dep {ORG.organization} {r} }}
   UNION {{ ?membership {ORG.organization} {r} ; {ORG.member} ?dep }}
-  UNION {{ GRAPH ?g {{ {r} {atlas.diplomaticPost} ?post . ?dep {ORG.organization} ?post }} }}
-  UNION {{ GRAPH ?g {{ {r} {atlas.diplomaticPost} ?post . ?membership {ORG.organization} ?post ; {ORG.member} ?dep }} }}
+  UNION {{ {r} {atlas.postContact} ?dep }}
+  UNION {{ {r} {atlas.postContact}/{ORG.member} ?dep }}
   UNION {{ {r} {FOAF.isPrimaryTopicOf} ?source . ?dep ?derivation ?source ; {RDF.type} {PROV.Entity} }}
   UNION {{ {r} {RDF.type} {SKOS.ConceptScheme} . ?dep {SKOS.inScheme} {r} }}
 }}"""
@@ -72,8 +73,8 @@ def _dependents_query(r: str, uris: UriScheme) -> str:
 class LabelCache:
     """The labels (and places, with their labels) of linked resources, kept until the store's next write.
 
-    The ministry's or a country's name is stated in every project graph that mentions it, so the union default
-    graph holds thousands of copies: reading them is the costliest part of a description, and they rarely change.
+    A description links to dozens of authorities, countries, concepts and funders: reading their labels is the
+    costliest part of it, and they rarely change.
     """
 
     def __init__(self, store: GraphStore, *, max_entries: int = 200_000) -> None:
@@ -137,7 +138,7 @@ def describe_resource(
         return []
     atlas = atlas_namespace(uris.base)
     r = str(node)
-    # Links that an organisation or a concept receives from the projects' graphs, shown on its own page.
+    # Links that an organisation or a concept receives from the projects, shown on its own page.
     backlinks = _one_of(
         atlas.frenchPartner,
         atlas.foreignPartner,

@@ -2,8 +2,9 @@
 
 A page that cannot be read is reported (file and line) and skipped; a record that fails validation is kept aside
 in `rejected/` with its reasons, and the last good version of that project stays in the store. Neither stops the
-run nor touches the other projects. Each batch of projects is written in one transaction, while the next batches
-are prepared (parsed, mapped, validated) in this process or in worker processes.
+run nor touches the other projects. Each batch of projects is written in one transaction (its project graphs
+replaced, its descriptions of shared resources added to the shared graph), while the next batches are prepared
+(parsed, mapped, validated) in this process or in worker processes.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from atlas_ld import __version__
-from atlas_ld.batch import Batch, BatchContext, MappedGraph, narrow_down, prepare_batch, shared_graphs
+from atlas_ld.batch import Batch, BatchContext, MappedGraph, cached_static_graphs, narrow_down, prepare_batch
 from atlas_ld.ingest_report import Finding, IngestReport, Rejection, StageClock
 from atlas_ld.parse import iter_page_files
 from atlas_ld.quarantine import Quarantine
@@ -77,7 +78,7 @@ def ingest(
     context = BatchContext(uris.base, ingested_at or datetime.now(UTC), parser_version())
     report = IngestReport()
     with report.clock("store"):
-        store.replace_graphs(shared_graphs(uris.base))
+        store.replace_graphs(cached_static_graphs(uris.base))
     run = _Run(report, quarantine, set(quarantine.kept()), context.stamp, len(files), on_progress)
     read_from: dict[int, str] = {}
     chunks = list(chunked(files, batch_size))
@@ -129,7 +130,7 @@ class _Run:
         written.result()
         for graph, violations, reasons in batch.invalid:
             self.quarantine.keep(
-                graph.prj_id, graph.triples, violations, source_file=graph.file, reasons=reasons, at=self.stamp
+                graph.prj_id, graph.whole, violations, source_file=graph.file, reasons=reasons, at=self.stamp
             )
             self.report.rejected.append(Rejection(graph.prj_id, graph.file, reasons))
         for prj_id in self.kept_aside.intersection(batch.valid):
@@ -154,10 +155,14 @@ def _note_repeats(batch: Batch, read_from: dict[int, str]) -> None:
 
 
 def _store(batch: Batch, store: GraphStore, uris: UriScheme, flush: bool) -> None:
-    """Replace the batch's project graphs in one transaction; a refused batch is narrowed down to its culprit."""
+    """Replace the batch's project graphs and add to the shared graph in one transaction; a refused batch is
+    narrowed down to its culprit."""
+    shared_graph = uris.graph("shared")
 
     def write(graphs: Sequence[MappedGraph]) -> None:
-        store.replace_graphs({uris.project_graph(g.prj_id): g.triples for g in graphs})
+        # The shared graph is a set: what earlier pages already said about an authority is not stored again.
+        shared = dict.fromkeys(t for g in graphs for t in g.shared)
+        store.replace_graphs({uris.project_graph(g.prj_id): g.triples for g in graphs}, add={shared_graph: shared})
 
     with batch.clock("store"):
         refused = narrow_down(list(batch.valid.values()), write)

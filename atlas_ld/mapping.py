@@ -1,7 +1,14 @@
-"""Records → RDF: the triples of one project's named graph, built directly as pyoxigraph terms.
+"""Records → RDF: a project's triples, built directly as pyoxigraph terms, split by the graph they belong in.
+
+What only this project states (the project, its prioritised links, funding observations, partner contacts,
+volunteers, documents, provenance, texts: every subject minted for this project) goes in the project's named
+graph. Descriptions of resources that other pages mention too (authorities, countries, embassy posts, the people
+in them and their memberships, funders, the ministry, concepts no scheme knows, the parser) go in the one shared
+graph, where each triple is stored once however many projects state it: the union of the graphs then holds no
+copy of a triple, and a SUM joined with a label counts each amount once.
 
 Every node has a stable IRI minted by `UriScheme` (no blank nodes), so mapping a record twice gives the same
-set of triples. Labels: `skos:prefLabel` on concepts, `foaf:name` on people, `rdfs:label` on everything else
+triples. Labels: `skos:prefLabel` on concepts, `foaf:name` on people, `rdfs:label` on everything else
 (authorities, posts, funders, countries), so that two spellings of one authority never break SKOS's
 one-preferred-label rule in the union of the graphs.
 """
@@ -10,6 +17,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -50,7 +59,7 @@ from atlas_ld.vocab import (
     atlas_namespace,
 )
 
-__all__ = ["EMAIL_PATTERN", "is_valid_email", "map_record", "static_graphs"]
+__all__ = ["EMAIL_PATTERN", "RecordTriples", "is_valid_email", "map_record", "static_graphs"]
 
 # What the graph accepts as an e-mail address; the SHACL shapes check foaf:mbox against the same pattern.
 EMAIL_PATTERN = r"[A-Za-z0-9._+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
@@ -68,10 +77,21 @@ def is_valid_email(address: str) -> bool:
     return _EMAIL.fullmatch(address) is not None
 
 
-def map_record(
-    record: ProjectRecord, uris: UriScheme, *, ingested_at: datetime, parser_version: str
-) -> list[Triple]:
-    """All the triples of the project's named graph (`uris.project_graph(record.prj_id)`), without duplicates."""
+@dataclass(frozen=True)
+class RecordTriples:
+    """A record's triples, each list without duplicates."""
+
+    project: list[Triple]  # for the project's named graph, `uris.project_graph(prj_id)`, replaced whole on re-ingest
+    shared: list[Triple]  # for the shared graph, `uris.graph("shared")`, added to what other projects stated
+
+    @property
+    def all(self) -> list[Triple]:
+        """Both lists: what SHACL checks, and what a reader of this one project sees."""
+        return [*self.project, *self.shared]
+
+
+def map_record(record: ProjectRecord, uris: UriScheme, *, ingested_at: datetime, parser_version: str) -> RecordTriples:
+    """The project's triples, split between its named graph and the shared graph."""
     builder = _ProjectGraph(record, uris)
     builder.project()
     builder.themes()
@@ -84,9 +104,9 @@ def map_record(
     builder.volunteers()
     builder.documents()
     builder.provenance(ingested_at, parser_version)
-    # Shared nodes (a country, the ministry, a person in two roles) may be described twice; the long texts, stated
+    # A shared node (a country, the ministry, a person in two roles) may be described twice; the long texts, stated
     # once, are kept out of the de-duplication that would hash them.
-    return [*dict.fromkeys(builder.triples), *builder.texts_triples]
+    return RecordTriples([*dict.fromkeys(builder.triples), *builder.texts_triples], list(dict.fromkeys(builder.shared)))
 
 
 def _year(value: int) -> Literal:
@@ -145,8 +165,14 @@ def _unique(keys: list[str]) -> list[str]:
     return [key if rank == 1 else f"{key} {rank}" for key, rank in zip(keys, _ranks(keys))]
 
 
+_State = Callable[[NamedNode, NamedNode, NamedNode | Literal], None]
+
+
 class _ProjectGraph:
-    """Accumulates the triples of one project; one method per part of the page."""
+    """Accumulates the triples of one project; one method per part of the page.
+
+    `add` and `link` state what is this project's own; `share` describes a resource other pages may mention.
+    """
 
     def __init__(self, record: ProjectRecord, uris: UriScheme) -> None:
         self.record = record
@@ -155,10 +181,14 @@ class _ProjectGraph:
         self.node = NamedNode(uris.project(record.prj_id))
         self.triples: list[Triple] = []
         self.texts_triples: list[Triple] = []
+        self.shared: list[Triple] = []
         self._authorities: dict[str, NamedNode] = {}  # slug → authority of this project (French first)
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
         self.triples.append(Triple(s, p, o))
+
+    def share(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+        self.shared.append(Triple(s, p, o))
 
     def link(self, p: NamedNode, o: NamedNode | Literal | None) -> None:
         if o is not None:
@@ -224,7 +254,7 @@ class _ProjectGraph:
         concept = NamedNode(self.uris.sdg(number))
         if number not in codelists.SDGS:
             self.unknown_concept(concept, label or str(number), NamedNode(self.uris.scheme("sdgs")), None)
-            self.add(concept, SKOS.notation, Literal(str(number)))
+            self.share(concept, SKOS.notation, Literal(str(number)))
         return concept
 
     def small_concept(self, spec: SmallScheme, label: str) -> NamedNode:
@@ -232,17 +262,17 @@ class _ProjectGraph:
         if not is_known(spec, label):
             self.unknown_concept(concept, label, NamedNode(self.uris.scheme(spec.name)), None)
             if spec is CONTACT_ROLES:
-                self.add(concept, RDF.type, ORG.Role)
+                self.share(concept, RDF.type, ORG.Role)
         return concept
 
     def unknown_concept(self, concept: NamedNode, label: str, scheme: NamedNode, broader: NamedNode | None) -> None:
-        self.add(concept, RDF.type, SKOS.Concept)
-        self.add(concept, SKOS.prefLabel, fr(label))
-        self.add(concept, SKOS.inScheme, scheme)
+        self.share(concept, RDF.type, SKOS.Concept)
+        self.share(concept, SKOS.prefLabel, fr(label))
+        self.share(concept, SKOS.inScheme, scheme)
         if broader is None:
-            self.add(concept, SKOS.topConceptOf, scheme)
+            self.share(concept, SKOS.topConceptOf, scheme)
         else:
-            self.add(concept, SKOS.broader, broader)
+            self.share(concept, SKOS.broader, broader)
 
     def concepts(self) -> None:
         r = self.record
@@ -273,35 +303,36 @@ class _ProjectGraph:
 
     def country(self, iso3: str) -> NamedNode:
         node = NamedNode(self.uris.country(iso3))
-        self.add(node, RDF.type, DCTERMS.Location)
-        self.add(node, RDFS.label, fr(codelists.country_names().get(iso3, iso3)))
+        self.share(node, RDF.type, DCTERMS.Location)
+        self.share(node, RDFS.label, fr(codelists.country_names().get(iso3, iso3)))
         return node
 
     def authority(self, name: str, iso3: str | None, country_as_written: str | None = None) -> NamedNode:
         node = NamedNode(self.uris.authority(name, iso3))
-        self.add(node, RDF.type, ORG.Organization)
-        self.add(node, RDF.type, self.atlas.LocalAuthority)
-        self.add(node, RDFS.label, Literal(name))
+        self.share(node, RDF.type, ORG.Organization)
+        self.share(node, RDF.type, self.atlas.LocalAuthority)
+        self.share(node, RDFS.label, Literal(name))
         if iso3 is not None:
-            self.add(node, DCTERMS.spatial, self.country(iso3))
+            self.share(node, DCTERMS.spatial, self.country(iso3))
         elif country_as_written:
-            self.add(node, VCARD["country-name"], Literal(country_as_written))
+            self.share(node, VCARD["country-name"], Literal(country_as_written))
         self._authorities.setdefault(slugify(name), node)
         return node
 
     def ministry(self) -> NamedNode:
         node = NamedNode(self.uris.ministry())
-        self.add(node, RDF.type, ORG.Organization)
-        self.add(node, RDFS.label, fr(MINISTRY_NAME))
+        self.share(node, RDF.type, ORG.Organization)
+        self.share(node, RDFS.label, fr(MINISTRY_NAME))
         return node
 
-    def email(self, person: NamedNode, address: str | None, valid: bool = True) -> None:
+    def email(self, state: _State, person: NamedNode, address: str | None, valid: bool = True) -> None:
+        """The person's address, stated with `state`: `add` for a project's own contact, `share` for a post's."""
         if not address:
             return
         if valid and is_valid_email(address):
-            self.add(person, FOAF.mbox, NamedNode("mailto:" + address))
+            state(person, FOAF.mbox, NamedNode("mailto:" + address))
         else:
-            self.add(person, self.atlas.malformedEmail, Literal(address))
+            state(person, self.atlas.malformedEmail, Literal(address))
 
     def person_names(self, person: NamedNode, given: str | None, family: str | None) -> None:
         self.add(person, RDF.type, FOAF.Person)
@@ -334,27 +365,29 @@ class _ProjectGraph:
             self.add(person, ORG.memberOf, authority)
             if contact.function:
                 self.add(person, VCARD.title, Literal(contact.function))
-            self.email(person, contact.email)
+            self.email(self.add, person, contact.email)
 
     def posts(self) -> None:
+        """The posts and their staff are shared; which of the staff this page lists is the project's own link."""
         for post in self.record.posts:
             node = NamedNode(self.uris.post(post.name))
             self.link(self.atlas.diplomaticPost, node)
-            self.add(node, RDF.type, ORG.OrganizationalUnit)
-            self.add(node, RDFS.label, Literal(post.name))
-            self.add(node, ORG.unitOf, self.ministry())
+            self.share(node, RDF.type, ORG.OrganizationalUnit)
+            self.share(node, RDFS.label, Literal(post.name))
+            self.share(node, ORG.unitOf, self.ministry())
             for contact in post.contacts:
                 key = contact.name or contact.email or f"{post.name} {contact.role}"
                 person = NamedNode(self.uris.person(key))
                 membership = NamedNode(self.uris.membership(post.name, contact.role, key))
-                self.add(membership, RDF.type, ORG.Membership)
-                self.add(membership, ORG.member, person)
-                self.add(membership, ORG.organization, node)
-                self.add(membership, ORG.role, self.small_concept(CONTACT_ROLES, contact.role))
-                self.add(person, RDF.type, FOAF.Person)
+                self.link(self.atlas.postContact, membership)
+                self.share(membership, RDF.type, ORG.Membership)
+                self.share(membership, ORG.member, person)
+                self.share(membership, ORG.organization, node)
+                self.share(membership, ORG.role, self.small_concept(CONTACT_ROLES, contact.role))
+                self.share(person, RDF.type, FOAF.Person)
                 if contact.name:
-                    self.add(person, FOAF.name, Literal(contact.name))
-                self.email(person, contact.email, contact.email_valid)
+                    self.share(person, FOAF.name, Literal(contact.name))
+                self.email(self.share, person, contact.email, contact.email_valid)
 
     def volunteers(self) -> None:
         r, atlas = self.record, self.atlas
@@ -393,8 +426,8 @@ class _ProjectGraph:
         if slug == slugify(MINISTRY_NAME):
             return self.ministry()
         node = NamedNode(self.uris.funder(name))
-        self.add(node, RDF.type, FOAF.Agent)
-        self.add(node, RDFS.label, Literal(name))
+        self.share(node, RDF.type, FOAF.Agent)
+        self.share(node, RDFS.label, Literal(name))
         return node
 
     def funding(self) -> None:
@@ -467,6 +500,6 @@ class _ProjectGraph:
         self.add(activity, PROV.used, source)
         self.add(activity, PROV.wasAssociatedWith, software)
         self.add(activity, PROV.endedAtTime, when)
-        self.add(software, RDF.type, PROV.SoftwareAgent)
-        self.add(software, RDFS.label, Literal(f"atlas-ld {parser_version}"))
-        self.add(software, OWL.versionInfo, Literal(parser_version))
+        self.share(software, RDF.type, PROV.SoftwareAgent)
+        self.share(software, RDFS.label, Literal(f"atlas-ld {parser_version}"))
+        self.share(software, OWL.versionInfo, Literal(parser_version))

@@ -8,7 +8,7 @@ from atlas_ld.vocab import DCTERMS, QB, RDF, atlas_namespace
 
 
 def _count_queries(uris: UriScheme) -> dict[str, str]:
-    """Name → a SELECT query binding ?n; a resource in several project graphs counts once."""
+    """Name → a SELECT query binding ?n; a resource that several projects link to counts once."""
     atlas = atlas_namespace(uris.base)
     return {
         "projects": f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x {RDF.type} {atlas.Project} }}",

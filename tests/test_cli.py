@@ -23,6 +23,7 @@ from atlas_ld.ingest import bundled_examples
 from atlas_ld.uris import UriScheme
 
 BASE = "https://atlas.example.org/"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RDF_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "ntriples": ox.RdfFormat.N_TRIPLES,
@@ -133,6 +134,24 @@ def test_validate_reports_what_is_stored_and_fails_on_a_violation(data_dir: Path
     code, output = run("validate", "--store", str(damaged), "--base-uri", BASE)
     assert code == 1
     assert "project 12523 (rejected)" in output and "title" in output
+
+
+def test_validate_ties_a_fault_in_the_shared_graph_to_the_projects_that_rely_on_it(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    damaged = tmp_path / "damaged"
+    shutil.copytree(data_dir, damaged)
+    store = DataDir(damaged).open_store()
+    uris = UriScheme(BASE)
+    el_jem = uris.authority("El Jem", "TUN")  # a partner on page 12523 only
+    store.update(f"DELETE WHERE {{ GRAPH <{uris.graph('shared')}> {{ <{el_jem}> <{RDFS_LABEL}> ?name }} }}")
+    del store
+    code, output = run("validate", "--store", str(damaged), "--base-uri", BASE)
+    assert code == 1
+    assert "5 project graph(s) checked: 1 rejected" in output
+    assert "- project 12523 (rejected):" in output
+    assert f"<{el_jem}> {RDFS_LABEL}" in output
+    assert "shared graphs" not in output
 
 
 def test_settings_come_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -238,10 +238,10 @@ def test_a_graph_the_store_refuses_costs_only_that_project(folder: Folder, tmp_p
     store = folder.store
     real = EmbeddedStore.replace_graphs
 
-    def refusing(self: EmbeddedStore, graphs) -> None:  # type: ignore[no-untyped-def]
+    def refusing(self: EmbeddedStore, graphs, *, add=None) -> None:  # type: ignore[no-untyped-def]
         if URIS.project_graph(16323) in graphs:
             raise OSError("disk full")
-        real(self, graphs)
+        real(self, graphs, add=add)
 
     store.replace_graphs = refusing.__get__(store)  # type: ignore[method-assign]
     report = folder.ingest([copy_examples(tmp_path / "pages")])

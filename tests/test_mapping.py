@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from atlas_ld import codelists
-from atlas_ld.mapping import is_valid_email, map_record, static_graphs
+from atlas_ld.mapping import RecordTriples, is_valid_email, map_record, static_graphs
 from atlas_ld.parse import read_page
 from atlas_ld.records import FundingLine, PartnerContact, PostContact, ProjectRecord, SdgRow, ThemeRow
 from atlas_ld.uris import UriScheme
@@ -23,16 +23,25 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "atlas_ld" / "examples"
 MEAE = "Ministère de l'Europe et des Affaires étrangères"
 
 
-def mapped(record: ProjectRecord, uris: UriScheme) -> list[ox.Triple]:
+def split(record: ProjectRecord, uris: UriScheme) -> RecordTriples:
     return map_record(record, uris, ingested_at=STAMP, parser_version=VERSION)
 
 
+def mapped(record: ProjectRecord, uris: UriScheme) -> list[ox.Triple]:
+    """Everything the record says, in whichever graph."""
+    return split(record, uris).all
+
+
 def load(uris: UriScheme, *records: ProjectRecord) -> ox.Store:
-    """An in-memory store holding the records' graphs and the shared graphs, as an ingest leaves them."""
+    """An in-memory store holding the records' graphs, the shared graph and the static graphs, as an ingest
+    leaves them."""
     store = ox.Store()
+    shared = ox.NamedNode(uris.graph("shared"))
     for record in records:
         graph = ox.NamedNode(uris.project_graph(record.prj_id))
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in mapped(record, uris))
+        triples = split(record, uris)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples.project)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, shared) for t in triples.shared)
     for name, triples in static_graphs(uris).items():
         store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name)) for t in triples)
     return store
@@ -283,7 +292,7 @@ def test_two_rows_with_the_same_funder_and_year_stay_two_observations(
     ]
 
 
-def test_unknown_theme_and_status_become_concepts_of_the_project_graph(
+def test_unknown_theme_and_status_become_concepts_of_the_shared_graph(
     record_12523: ProjectRecord, uris: UriScheme
 ) -> None:
     record = dataclasses.replace(
@@ -291,7 +300,7 @@ def test_unknown_theme_and_status_become_concepts_of_the_project_graph(
         theme=("Economie durable", "Economie sociale et solidaire", None),
         status="Suspendu",
     )
-    triples = set(mapped(record, uris))
+    triples = set(split(record, uris).shared)
     concept = ox.NamedNode(uris.theme(("Economie durable", "Economie sociale et solidaire")))
     skos = "http://www.w3.org/2004/02/skos/core#"
     assert ox.Triple(concept, ox.NamedNode(skos + "prefLabel"), ox.Literal("Economie sociale et solidaire", language="fr")) in triples
@@ -300,9 +309,68 @@ def test_unknown_theme_and_status_become_concepts_of_the_project_graph(
     status = ox.NamedNode(uris.concept("status", "Suspendu"))
     assert ox.Triple(status, ox.NamedNode(skos + "prefLabel"), ox.Literal("Suspendu", language="fr")) in triples
     assert ox.Triple(status, ox.NamedNode(skos + "inScheme"), ox.NamedNode(uris.scheme("statuses"))) in triples
-    # A known value adds nothing to the project graph: its concept is in the shared scheme.
+    # A known value adds nothing: its concept is in the scheme's own graph.
     known = set(mapped(record_12523, uris))
     assert not any(t.subject.value == uris.concept("status", "En cours") for t in known)
+    # The project's own graph only points at the new concepts.
+    own = split(record, uris).project
+    assert not any(t.subject in (concept, status) for t in own)
+    assert ox.Triple(ox.NamedNode(uris.project(12523)), ox.NamedNode(uris.vocab + "mainTheme"), concept) in own
+
+
+def _minted_for(uris: UriScheme, prj_id: int) -> tuple[str, ...]:
+    """The IRI prefixes of the resources that exist only through project `prj_id`."""
+    return (
+        uris.project(prj_id),  # the project and its prioritised links (…/project/12523/theme/…)
+        uris.project_graph(prj_id),
+        uris.source_page(prj_id),
+        uris.base + f"id/observation/{prj_id}/",
+        uris.base + f"id/contact/{prj_id}/",
+        uris.base + f"id/volunteer/{prj_id}/",
+        uris.base + f"id/document/{prj_id}/",
+        uris.base + f"id/activity/ingest/{prj_id}/",
+    )
+
+
+def test_the_project_graph_holds_what_is_minted_for_the_project_and_the_shared_graph_the_rest(
+    record_12523: ProjectRecord, uris: UriScheme
+) -> None:
+    triples = split(record_12523, uris)
+    own = _minted_for(uris, 12523)
+    assert all(t.subject.value.startswith(own) for t in triples.project)
+    assert not any(t.subject.value.startswith(own) for t in triples.shared)
+    assert not set(triples.project) & set(triples.shared)
+    described = {t.subject.value for t in triples.shared}
+    tunis = "AMBASSADE DE FRANCE A TUNIS"
+    assert {
+        uris.authority("Romans sur Isère", "FRA"), uris.authority("El Jem", "TUN"), uris.country("TUN"),
+        uris.post(tunis), uris.person("Valéry FRELAND"), uris.ministry(),
+        uris.funder("Villes partenaires"), uris.funder("Autre"), uris.software(VERSION),
+        uris.membership(tunis, "Correspondant coopération décentralisée", "Pierre-Yves SONALET"),
+    } <= described
+    # The partner's contact was given for this project: it stays in the project's graph, with its e-mail.
+    contact = ox.NamedNode(uris.partner_contact(12523, "El Jem", "Ali AKROUT"))
+    mbox = ox.NamedNode("http://xmlns.com/foaf/0.1/mbox")
+    assert ox.Triple(contact, mbox, ox.NamedNode("mailto:ali.eljem@yahoo.fr")) in triples.project
+
+
+def test_the_project_names_the_post_contacts_its_page_lists(record_12523: ProjectRecord, uris: UriScheme) -> None:
+    """The post and its staff are shared by every page that names them; the project says which ones it lists."""
+    project = ox.NamedNode(uris.project(12523))
+    post_contact = ox.NamedNode(uris.vocab + "postContact")
+    listed = {t.object.value for t in split(record_12523, uris).project if t.predicate == post_contact}
+    assert all(t.subject == project for t in split(record_12523, uris).project if t.predicate == post_contact)
+    post = "AMBASSADE DE FRANCE A TUNIS"
+    assert listed == {
+        uris.membership(post, "Correspondant coopération décentralisée", "Pierre-Yves SONALET"),
+        uris.membership(post, "Conseiller de coopération et d'action culturelle", "Valéry FRELAND"),
+    }
+
+
+def test_two_projects_state_nothing_in_common_in_their_own_graphs(record_12523: ProjectRecord, uris: UriScheme) -> None:
+    first, second = split(record_12523, uris), split(dataclasses.replace(record_12523, prj_id=99), uris)
+    assert not set(first.project) & set(second.project)
+    assert set(first.shared) == set(second.shared)
 
 
 def test_other_themes_and_sdgs_are_qualified_with_their_priority(record_12523: ProjectRecord, uris: UriScheme) -> None:

@@ -334,14 +334,14 @@ def test_home_paginates(tmp_path: Path) -> None:
     data = DataDir(tmp_path)
     store = data.open_store()
     store.replace_graphs(static_graphs(uris))
-    graphs = {}
+    graphs, shared = {}, []
     for n in range(23):
         record = make_record_12523()
         record.prj_id, record.title = 50000 + n, f"Projet numéro {n:02d}"
-        graphs[uris.project_graph(record.prj_id)] = map_record(
-            record, uris, ingested_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC), parser_version="test"
-        )
-    store.replace_graphs(graphs)
+        mapped = map_record(record, uris, ingested_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC), parser_version="test")
+        graphs[uris.project_graph(record.prj_id)] = mapped.project
+        shared += mapped.shared
+    store.replace_graphs(graphs, add={uris.graph("shared"): shared})
     store.flush()
     del store
     with app_client(data) as test_client:

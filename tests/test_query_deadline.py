@@ -19,6 +19,10 @@ from liveserver import LiveServer, live_server, write_store
 from sample_graphs import BASE, SAMPLE_TRIG, TITLE_12523, TITLE_16323
 
 from atlas_ld.datadir import DataDir
+from atlas_ld.settings import Settings
+from atlas_ld.web.query_pool import WorkerPool
+from atlas_ld.web.query_runner import InlineQueries, query_runner
+from atlas_ld.web.sparql_protocol import QueryOperation
 
 TIMEOUT = 4.0
 MAX_ROWS = 1000
@@ -202,9 +206,7 @@ def test_a_result_within_the_row_cap_is_whole_and_unmarked(server: LiveServer, l
 
 
 def test_the_truncation_header_is_readable_across_origins(server: LiveServer) -> None:
-    response = httpx.get(
-        server.url + "/sparql", params={"query": CARTESIAN}, headers={"Origin": "https://example.org"}
-    )
+    response = httpx.get(server.url + "/sparql", params={"query": CARTESIAN}, headers={"Origin": "https://example.org"})
     exposed = {h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")}
     assert {"atlas-ld-truncated", "warning"} <= exposed
 
@@ -247,3 +249,20 @@ def test_capped_results_keep_every_term_as_the_engine_gave_it(server: LiveServer
         "title": {"type": "literal", "value": TITLE_12523, "xml:lang": "fr"},
         "year": {"type": "literal", "value": "2010", "datatype": "http://www.w3.org/2001/XMLSchema#gYear"},
     }
+
+
+# Where queries run
+
+
+def test_the_embedded_store_gets_worker_processes_and_others_answer_inline(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    write_store(data, SAMPLE_TRIG + filler(10))
+    store = DataDir(data).open_store(read_only=True)
+    runner = query_runner(Settings(store=data, query_workers=1, query_timeout=7, max_rows=3), store)
+    assert isinstance(runner, WorkerPool) and (runner.size, runner.timeout, runner.max_rows) == (1, 7, 3)
+    # A store that bounds its own time (a remote server) is asked from the server process, capped all the same.
+    inline = InlineQueries(store, max_rows=3)
+    ranks = f"SELECT ?rank WHERE {{ ?thing <{BASE}def/rank> ?rank }} ORDER BY ?rank"
+    answer = inline.answer(QueryOperation(ranks, format="csv"), accept=None, base_iri=BASE + "sparql")
+    assert answer.media_type == "text/csv" and answer.truncated
+    assert b"".join(answer.chunks).decode().split() == ["rank", "0", "1", "2"]

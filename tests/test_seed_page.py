@@ -37,8 +37,10 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
 
 
 def select(store: EmbeddedStore, query: str) -> list[dict[str, str]]:
-    """Rows of a SELECT over the project's own graph, each binding as its lexical value."""
-    solutions = store.query(PREFIXES + query.replace("$project", f"<{PROJECT}>"), default_graph=[GRAPH])
+    """Rows of a SELECT over the project's own graph and the shared graph (where its authorities, post and funders
+    are described), each binding as its lexical value."""
+    query = PREFIXES + query.replace("$project", f"<{PROJECT}>")
+    solutions = store.query(query, default_graph=[GRAPH, URIS.graph("shared")])
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
     return [{n: row[n].value for n in names if row[n] is not None} for row in solutions]

@@ -23,7 +23,12 @@ Triples = list[ox.Triple]
 
 @pytest.fixture
 def graph_12523(record_12523: ProjectRecord, uris: UriScheme) -> Triples:
-    return map_record(record_12523, uris, ingested_at=STAMP, parser_version="0.1.0")
+    return map_record(record_12523, uris, ingested_at=STAMP, parser_version="0.1.0").all
+
+
+def copy_of(record: ProjectRecord, prj_id: int, uris: UriScheme) -> Triples:
+    """Everything page `record` says, as if it were the page of project `prj_id`."""
+    return map_record(dataclasses.replace(record, prj_id=prj_id), uris, ingested_at=STAMP, parser_version="1").all
 
 
 def replace_object(triples: Triples, predicate: ox.NamedNode, value: ox.NamedNode | ox.Literal, nth: int = 0) -> Triples:
@@ -130,7 +135,7 @@ def test_a_malformed_address_is_a_warning_that_does_not_reject(
 ) -> None:
     contact = dataclasses.replace(record_12523.posts[0].contacts[0], email="x@diplomatie.gouv..fr", email_valid=False)
     record = dataclasses.replace(record_12523, posts=[dataclasses.replace(record_12523.posts[0], contacts=[contact])])
-    report = validate_graphs({12523: map_record(record, uris, ingested_at=STAMP, parser_version="0.1.0")}, uris)
+    report = validate_graphs({12523: map_record(record, uris, ingested_at=STAMP, parser_version="0.1.0").all}, uris)
     assert [(v.prj_id, v.severity) for v in report.violations] == [(12523, "Warning")]
     assert report.conforms and report.rejected_ids() == set()
     assert "Malformed e-mail address" in report.format()
@@ -138,7 +143,7 @@ def test_a_malformed_address_is_a_warning_that_does_not_reject(
 
 def test_a_fault_is_tied_to_its_own_project_among_many(record_12523: ProjectRecord, uris: UriScheme) -> None:
     graphs = {
-        prj_id: map_record(dataclasses.replace(record_12523, prj_id=prj_id), uris, ingested_at=STAMP, parser_version="1")
+        prj_id: copy_of(record_12523, prj_id, uris)
         for prj_id in range(1, 31)
     }
     graphs[7] = without(graphs[7], DCTERMS.title, uris.project(7))
@@ -168,7 +173,7 @@ def test_a_fault_on_a_shared_node_without_a_value_is_found_by_validating_each_gr
     record_12523: ProjectRecord, uris: UriScheme
 ) -> None:
     graphs = {
-        prj_id: map_record(dataclasses.replace(record_12523, prj_id=prj_id), uris, ingested_at=STAMP, parser_version="1")
+        prj_id: copy_of(record_12523, prj_id, uris)
         for prj_id in (1, 2, 3)
     }
     graphs[2] = country_of_el_jem(graphs[2], uris, "MAR")
@@ -182,7 +187,7 @@ def test_a_fault_only_the_union_of_graphs_makes_is_reported_without_rejecting_th
     record_12523: ProjectRecord, uris: UriScheme
 ) -> None:
     graphs = {
-        prj_id: map_record(dataclasses.replace(record_12523, prj_id=prj_id), uris, ingested_at=STAMP, parser_version="1")
+        prj_id: copy_of(record_12523, prj_id, uris)
         for prj_id in (1, 2)
     }
     el_jem = ox.NamedNode(uris.authority("El Jem", "TUN"))
@@ -246,7 +251,7 @@ FAULTS: dict[str, Callable[[Triples, UriScheme], Triples]] = {
 def test_each_fault_rejects_only_the_faulty_graph_of_a_batch(
     fault: str, record_12523: ProjectRecord, uris: UriScheme
 ) -> None:
-    clean = map_record(dataclasses.replace(record_12523, prj_id=1), uris, ingested_at=STAMP, parser_version="1")
-    faulty = FAULTS[fault](map_record(record_12523, uris, ingested_at=STAMP, parser_version="1"), uris)
+    clean = map_record(dataclasses.replace(record_12523, prj_id=1), uris, ingested_at=STAMP, parser_version="1").all
+    faulty = FAULTS[fault](map_record(record_12523, uris, ingested_at=STAMP, parser_version="1").all, uris)
     report = validate_graphs({1: clean, 12523: faulty}, uris)
     assert report.rejected_ids() == {12523}

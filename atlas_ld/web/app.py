@@ -8,6 +8,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from atlas_ld import __version__
@@ -16,14 +17,18 @@ from atlas_ld.store import GraphStore
 from atlas_ld.web import graph_store, sparql
 from atlas_ld.web.catalog import catalog_router
 from atlas_ld.web.dumps import dumps_router
-from atlas_ld.web.errors import HttpError, handle_http_error
+from atlas_ld.web.errors import handle_http_error
 from atlas_ld.web.links import Links
-from atlas_ld.web.middleware import HeadAsGet, RequestLimits
+from atlas_ld.web.middleware import LIMIT_RESPONSES, HeadAsGet, RequestLimits
 from atlas_ld.web.pages import pages_router
 from atlas_ld.web.query_runner import QueryRunner, query_runner
 from atlas_ld.web.resources import resources_router
 from atlas_ld.web.sparql import TRUNCATED
 from atlas_ld.web.void import void_router
+
+
+# What a script on another origin may read of a query's answer: the row cap's mark, why it is there, when to retry.
+_QUERY_HEADERS = (TRUNCATED, "Warning", "Retry-After")
 
 
 def create_app(settings: Settings, store: GraphStore) -> FastAPI:
@@ -40,11 +45,12 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
         "dereferenceable URIs, HTML pages, dumps and catalogue.",
         docs_url=None,
         redoc_url=None,
+        responses=LIMIT_RESPONSES,
     )
     app.state.settings = settings
     app.state.store = store
     app.state.queries = queries
-    app.add_exception_handler(HttpError, handle_http_error)
+    app.add_exception_handler(HTTPException, handle_http_error)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
     app.include_router(dumps_router(settings, store))
@@ -70,9 +76,7 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
         allow_headers=["Accept", "Accept-Language", "Content-Type", "If-None-Match", "If-Modified-Since"],
-        expose_headers=[
-            "Content-Length", "ETag", "Last-Modified", "Link", "Location", "Vary", TRUNCATED, "Warning", "Retry-After"
-        ],
+        expose_headers=["Content-Length", "ETag", "Last-Modified", "Link", "Location", "Vary", *_QUERY_HEADERS],
         max_age=86400,
     )
     return app

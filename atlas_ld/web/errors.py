@@ -85,6 +85,10 @@ def query_workers_busy(seconds: float) -> HttpError:
     )
 
 
+def store_unreadable(reason: str) -> HttpError:
+    return HttpError(503, f"The store could not be read just now ({reason}): try again.", {"Retry-After": "1"})
+
+
 def query_worker_lost(reason: str) -> HttpError:
     return HttpError(503, f"The process running the query stopped ({reason}); it has been replaced: try again.")
 
@@ -93,12 +97,13 @@ def unsupported_media_type(got: str, expected: Iterable[str]) -> HttpError:
     return HttpError(415, f"Content-Type {got or '(none)'!r} is not accepted here; send one of: {', '.join(expected)}.")
 
 
-def as_response(error: HttpError) -> Response:
+def as_response(error: HTTPException) -> Response:
     """The plain-text answer for an error."""
     return PlainTextResponse(f"{error.detail}\n", status_code=error.status_code, headers=error.headers)
 
 
 async def handle_http_error(request: Request, error: Exception) -> Response:
-    """Exception handler the app factory installs for HttpError."""
-    assert isinstance(error, HttpError)
+    """Exception handler the app factory installs for every HTTP error, its own and the router's (404 for a path
+    no route takes, 405), so that all of them read alike."""
+    assert isinstance(error, HTTPException)
     return as_response(error)

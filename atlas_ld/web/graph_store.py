@@ -9,27 +9,51 @@ reads the whole dataset.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import IO
+from typing import IO, Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 
 from atlas_ld.store import GraphStore
 from atlas_ld.web.dependencies import require_update_access, store_of
 from atlas_ld.web.errors import bad_request, not_acceptable, not_found, unsupported_media_type
 from atlas_ld.web.negotiation import N_QUADS, RDF, TRIG, Offer, negotiate, rdf_format
-from atlas_ld.web.streaming import serialised
+from atlas_ld.web.streaming import ClosingStreamingResponse, serialised
 
-router = APIRouter(tags=["Graph Store"], dependencies=[Depends(require_update_access)])
+_TEXT: dict[str, Any] = {"text/plain": {}}
+router = APIRouter(
+    tags=["Graph Store"],
+    dependencies=[Depends(require_update_access)],
+    default_response_class=Response,
+    responses={
+        400: {"description": "No graph named, two named, an IRI that is not one, a body not parsed.", "content": _TEXT},
+        401: {"description": "Update token missing or wrong.", "content": _TEXT},
+        403: {"description": "The server is read-only: the Graph Store Protocol is turned off.", "content": _TEXT},
+    },
+)
+_NO_GRAPH: dict[int | str, dict[str, Any]] = {404: {"description": "No such graph in the store.", "content": _TEXT}}
+_WRITTEN: dict[int | str, dict[str, Any]] = {
+    201: {"description": "Graph created."},
+    204: {"description": "Graph written."},
+    415: {"description": "A body that is not one graph in an RDF syntax.", "content": _TEXT},
+}
 
 _GRAPH = Query(None, description="IRI of the graph.")
 _DEFAULT = Query(None, description="Present (empty): the default graph.")
 _DATASET_FIRST: tuple[Offer, ...] = (N_QUADS, TRIG, *(o for o in RDF if o not in (N_QUADS, TRIG)))
 
 
-@router.get("/store", summary="Read a graph (or the whole dataset)")
+@router.get(
+    "/store",
+    summary="Read a graph (or the whole dataset)",
+    responses={
+        200: {"description": "The graph, or the dataset.", "content": {offer.media_type: {} for offer in RDF}},
+        406: {"description": "None of the accepted media types can be served.", "content": _TEXT},
+        **_NO_GRAPH,
+    },
+)
 async def read_graph(request: Request, graph: str | None = _GRAPH, default: str | None = _DEFAULT) -> Response:
     store, target = store_of(request), _target(request)
     offer = negotiate(RDF if target else _DATASET_FIRST, accept=request.headers.get("accept"))
@@ -42,20 +66,20 @@ async def read_graph(request: Request, graph: str | None = _GRAPH, default: str 
         chunks = serialised(lambda out: _union(store, out, output_format))
     else:
         chunks = serialised(lambda out: store.dump(out, output_format, graph=target))
-    return StreamingResponse(chunks, media_type=offer.media_type, headers={"Vary": "Accept"})
+    return ClosingStreamingResponse(chunks, media_type=offer.media_type, headers={"Vary": "Accept"})
 
 
-@router.put("/store", status_code=204, responses={201: {"description": "Graph created."}}, summary="Replace a graph")
+@router.put("/store", status_code=204, responses=_WRITTEN, summary="Replace a graph")
 async def replace_graph(request: Request, graph: str | None = _GRAPH, default: str | None = _DEFAULT) -> Response:
     return await _write(request, replace=True)
 
 
-@router.post("/store", status_code=204, responses={201: {"description": "Graph created."}}, summary="Add to a graph")
+@router.post("/store", status_code=204, responses=_WRITTEN, summary="Add to a graph")
 async def add_to_graph(request: Request, graph: str | None = _GRAPH, default: str | None = _DEFAULT) -> Response:
     return await _write(request, replace=False)
 
 
-@router.delete("/store", status_code=204, summary="Delete a graph")
+@router.delete("/store", status_code=204, responses=_NO_GRAPH, summary="Delete a graph")
 async def delete_graph(request: Request, graph: str | None = _GRAPH, default: str | None = _DEFAULT) -> Response:
     store, target = store_of(request), _target(request)
     if target is None:

@@ -5,10 +5,21 @@ Both are plain ASGI middleware, added once by the app factory, so routes added l
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from atlas_ld.web.errors import HttpError, as_response, header_fields_too_large, payload_too_large, uri_too_long
+
+_TEXT: dict[str, Any] = {"text/plain": {}}
+
+LIMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    413: {"description": "Request body larger than the server accepts.", "content": _TEXT},
+    414: {"description": "Request URL longer than the server accepts: send long queries by POST.", "content": _TEXT},
+    431: {"description": "Request header fields larger than the server accepts.", "content": _TEXT},
+}
+"""What `RequestLimits` may answer on any route, for the OpenAPI description."""
 
 
 class RequestLimits:

@@ -164,6 +164,7 @@ class WorkerPool:
                 return False
             self._busy.discard(worker)
             worker.overdue = True
+        log.warning("query worker %s stopped: its query ran past %g s", worker.process.pid, self.timeout)
         self._replace(worker, "its query ran past the deadline")
         return True
 
@@ -184,8 +185,7 @@ class WorkerPool:
                     self._lock.wait(min(deadlines) - now if deadlines else None)
                     continue
             for worker in overdue:
-                if self._expire(worker):
-                    log.warning("query worker %s stopped: its query ran past %g s", worker.process.pid, self.timeout)
+                self._expire(worker)
 
     # -- reading answers ----------------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from atlas_ld.store import EmbeddedStore, last_write
 from atlas_ld.web.answers import Answer, answer_query
-from atlas_ld.web.errors import HttpError
+from atlas_ld.web.errors import HttpError, store_unreadable
 from atlas_ld.web.sparql_protocol import QueryOperation
 
 END = "end"
@@ -27,6 +27,9 @@ END = "end"
 
 # How often a worker checks that the server that started it is still there.
 _ORPHAN_CHECK_SECONDS = 0.5
+# Opening the store again while a writer moves its files: how many times, and the first pause (then doubled).
+_STORE_RETRIES = 5
+_FIRST_RETRY_SECONDS = 0.01
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,13 @@ def _answer(connection: Connection, store: FreshStore, job: QueryJob) -> None:
 
 
 def _start(store: FreshStore, job: QueryJob) -> Answer:
-    """Run the job up to its first chunk; once more on a fresh instance if the store's files moved under it."""
+    """Run the job up to its first chunk, on a fresh instance again if the store's files moved under this one.
+
+    A writer beside a read-only instance flushes and compacts: a file listed when the instance opened may be
+    gone when it is read (pyoxigraph says FileNotFoundError, or RuntimeError "Corruption"). Opening again a
+    moment later finds the new list: beside a writer committing and compacting without pause, two retries were
+    enough. Past the last one, the client is told to try again (503).
+    """
 
     def attempt(instance: EmbeddedStore) -> Answer:
         return answer_query(
@@ -127,11 +136,13 @@ def _start(store: FreshStore, job: QueryJob) -> Answer:
             max_rows=job.max_rows,
         )
 
-    try:
-        return attempt(store.current())
-    except OSError:
-        # A writer beside a read-only instance may compact away files it has not opened yet.
-        return attempt(store.reopen())
+    for retry in range(_STORE_RETRIES):
+        try:
+            return attempt(store.current() if retry == 0 else store.reopen())
+        except (OSError, RuntimeError) as error:
+            failure = error
+            time.sleep(_FIRST_RETRY_SECONDS * 2**retry)
+    raise store_unreadable(str(failure))
 
 
 def _exit_when_orphaned() -> None:

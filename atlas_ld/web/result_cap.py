@@ -44,7 +44,9 @@ def cap_solutions(solutions: ox.QuerySolutions, max_rows: int) -> Capped[ox.Quer
     spool.write(_tsv_line(str(variable) for variable in solutions.variables).encode())
     truncated = _fill(spool, (_tsv_line(_term(value) for value in solution) for solution in solutions), max_rows)
     spool.seek(0)
-    return Capped(ox.parse_query_results(spool, ox.QueryResultsFormat.TSV), truncated)
+    capped = ox.parse_query_results(spool, ox.QueryResultsFormat.TSV)
+    assert isinstance(capped, ox.QuerySolutions)  # a TSV head of variables always reads as solutions
+    return Capped(capped, truncated)
 
 
 def cap_triples(triples: ox.QueryTriples, max_rows: int) -> Capped[Iterator[ox.Triple]]:

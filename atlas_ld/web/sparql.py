@@ -31,11 +31,13 @@ TRUNCATED = "Atlas-LD-Truncated"
 router = APIRouter(tags=["SPARQL"])
 
 
-_RESPONSES: dict[int | str, dict[str, Any]] = {
+_TEXT: dict[str, Any] = {"text/plain": {}}
+_STRING: dict[str, Any] = {"schema": {"type": "string", "minLength": 1}}
+_ANSWERS: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Query results (SELECT, ASK) or a graph (CONSTRUCT, DESCRIBE, and the service description "
-        "when there is no query), in the negotiated format.",
-        "content": {offer.media_type: {} for offer in (*RESULTS, *RDF)},
+        "when there is no query), in the negotiated format; the query editor for a browser.",
+        "content": {offer.media_type: {} for offer in (*RESULTS, *RDF, HTML)},
         "headers": {
             TRUNCATED: {
                 "description": "`true` when the answer was cut at the server's row cap (`max_rows`): page through "
@@ -44,27 +46,37 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
             }
         },
     },
-    400: {"description": "Malformed request or query; the body gives the engine's message."},
-    403: {"description": "An update while the server is read-only, or a SERVICE call that is not allowed."},
-    406: {"description": "None of the accepted media types can carry this kind of result."},
-    413: {"description": "Request body too large."},
-    414: {"description": "URL too long: send the query by POST."},
-    431: {"description": "Request header fields too large."},
+    400: {"description": "Malformed request or query; the body gives the engine's message.", "content": _TEXT},
+    403: {"description": "An update while the server is read-only, or a SERVICE call not allowed.", "content": _TEXT},
+    406: {"description": "None of the accepted media types can carry this kind of result.", "content": _TEXT},
     503: {
         "description": "The query ran past the server's time limit (`query_timeout`) and was stopped, or every "
         "query worker stayed busy that long. Results already under way when the limit passes are cut off: the "
-        "connection closes before the end of the body."
+        "connection closes before the end of the body.",
+        "content": _TEXT,
     },
 }
-_QUERY = Query(description="A SPARQL 1.1 query; without it, the service description.")
+_UPDATES: dict[int | str, dict[str, Any]] = {
+    204: {"description": "Update done."},
+    400: {"description": "Malformed request or update; the body gives the engine's message.", "content": _TEXT},
+    401: {"description": "Update token missing or wrong.", "content": _TEXT},
+    403: {"description": "The server is read-only, or the update calls a SERVICE not allowed.", "content": _TEXT},
+    415: {"description": "A body in another media type than those described.", "content": _TEXT},
+}
+_QUERY = Query(
+    description="A SPARQL 1.1 query; without it, the service description.", json_schema_extra={"minLength": 1}
+)
 _DEFAULT_GRAPHS = Query(alias="default-graph-uri", description="Graphs merged as the default graph.")
 _NAMED_GRAPHS = Query(alias="named-graph-uri", description="Graphs available to GRAPH.")
 _FORMAT = Query(description="Result format, overriding Accept: json, xml, csv, tsv, ttl, jsonld, nt, rdf, nq, trig.")
+_GRAPH_LIST: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
 
 
 # The parameters are declared for the OpenAPI description; `read_operation` reads them itself, as the protocol
 # wants (a repeated `query` is an error, not "the last one wins").
-@router.get("/sparql", responses=_RESPONSES, summary="Query by GET, or read the service description")
+@router.get(
+    "/sparql", response_class=Response, responses=_ANSWERS, summary="Query by GET, or read the service description"
+)
 async def sparql_get(
     request: Request,
     query: Annotated[str | None, _QUERY] = None,
@@ -77,11 +89,8 @@ async def sparql_get(
 
 @router.post(
     "/sparql",
-    responses={
-        **_RESPONSES,
-        204: {"description": "Update done."},
-        401: {"description": "Update token missing or wrong."},
-    },
+    response_class=Response,
+    responses={**_UPDATES, **_ANSWERS},
     summary="Query or update by POST",
     openapi_extra={
         "requestBody": {
@@ -90,11 +99,20 @@ async def sparql_get(
                 FORM: {
                     "schema": {
                         "type": "object",
-                        "properties": {"query": {"type": "string"}, "update": {"type": "string"}},
+                        "properties": {
+                            "query": _STRING["schema"],
+                            "update": _STRING["schema"],
+                            "default-graph-uri": _GRAPH_LIST,
+                            "named-graph-uri": _GRAPH_LIST,
+                            "using-graph-uri": _GRAPH_LIST,
+                            "using-named-graph-uri": _GRAPH_LIST,
+                            "format": {"type": "string"},
+                        },
+                        "oneOf": [{"required": ["query"]}, {"required": ["update"]}],
                     }
                 },
-                QUERY: {"schema": {"type": "string"}},
-                UPDATE: {"schema": {"type": "string"}},
+                QUERY: _STRING,
+                UPDATE: _STRING,
             },
         }
     },
@@ -106,14 +124,25 @@ async def sparql_post(request: Request) -> Response:
 @router.post(
     "/update",
     status_code=204,
-    responses={400: {}, 401: {"description": "Update token missing or wrong."}, 403: {"description": "Read-only."}},
+    response_class=Response,
+    responses=_UPDATES,
     summary="Update (SPARQL 1.1 Update) by POST",
     openapi_extra={
         "requestBody": {
             "required": True,
             "content": {
-                FORM: {"schema": {"type": "object", "properties": {"update": {"type": "string"}}}},
-                UPDATE: {"schema": {"type": "string"}},
+                FORM: {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "update": _STRING["schema"],
+                            "using-graph-uri": _GRAPH_LIST,
+                            "using-named-graph-uri": _GRAPH_LIST,
+                        },
+                        "required": ["update"],
+                    }
+                },
+                UPDATE: _STRING,
             },
         }
     },

@@ -27,7 +27,16 @@ def void_router(settings: Settings, store: GraphStore) -> APIRouter:
         # `store_time` only keys the cache: a new write gives a new count.
         return dataset_statistics(store, uris)
 
-    @router.get("/" + VOID_PATH, summary="VoID description of the dataset")
+    @router.get(
+        "/" + VOID_PATH,
+        summary="VoID description of the dataset",
+        response_class=Response,
+        responses={
+            200: {"description": "The VoID description.", "content": {o.media_type: {} for o in GRAPH_OFFERS}},
+            304: {"description": "Not modified since the client's copy (ETag, Last-Modified)."},
+            406: {"description": "None of the accepted media types can be served.", "content": {"text/plain": {}}},
+        },
+    )
     def void(request: Request) -> Response:
         """Triple, entity, class and property counts, the SPARQL endpoint, the dumps, the vocabularies used."""
         offer = choose(request, GRAPH_OFFERS)
