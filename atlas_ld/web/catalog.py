@@ -12,7 +12,14 @@ from atlas_ld.dumpfiles import current_dumps
 from atlas_ld.publication import CATALOG_PATH, Publication
 from atlas_ld.settings import Settings
 from atlas_ld.store import GraphStore
-from atlas_ld.web.rdf_documents import GRAPH_OFFERS, choose, document_validators, rdf_response, service_root
+from atlas_ld.web.rdf_documents import (
+    GRAPH_OFFERS,
+    choose,
+    document_responses,
+    document_validators,
+    rdf_response,
+    service_root,
+)
 
 
 def catalog_router(settings: Settings, store: GraphStore) -> APIRouter:
@@ -25,7 +32,12 @@ def catalog_router(settings: Settings, store: GraphStore) -> APIRouter:
         # `store_time` only keys the cache: a new write may widen the years.
         return temporal_coverage(store, settings.base_uri)
 
-    @router.get("/" + CATALOG_PATH, summary="DCAT-AP 3 catalogue")
+    @router.get(
+        "/" + CATALOG_PATH,
+        summary="DCAT-AP 3 catalogue",
+        response_class=Response,
+        responses=document_responses("The catalogue."),
+    )
     def catalog(request: Request) -> Response:
         """dcat:Catalog → dcat:Dataset (keywords, themes, licence, publisher, temporal coverage) → a distribution
         per dump and one through the SPARQL endpoint, itself a dcat:DataService."""

@@ -23,7 +23,14 @@ from atlas_ld.web.errors import not_found
 from atlas_ld.web.html import render
 from atlas_ld.web.links import Links
 from atlas_ld.web.negotiation import HTML, Offer
-from atlas_ld.web.rdf_documents import GRAPH_OFFERS, choose, document_validators, rdf_response, service_root
+from atlas_ld.web.rdf_documents import (
+    GRAPH_OFFERS,
+    choose,
+    document_responses,
+    document_validators,
+    rdf_response,
+    service_root,
+)
 
 JSON = Offer("application/json", ("json",))
 INDEX_OFFERS: tuple[Offer, ...] = (HTML, JSON, *GRAPH_OFFERS)
@@ -71,7 +78,12 @@ def dumps_router(settings: Settings, store: GraphStore) -> APIRouter:
     dumps_dir = DataDir(settings.store).dumps
     root = Links(settings.base_uri).root
 
-    @router.get("/" + DUMPS_PATH, summary="List of the dumps")
+    @router.get(
+        "/" + DUMPS_PATH,
+        summary="List of the dumps",
+        response_class=Response,
+        responses=document_responses("The dumps: an HTML page, JSON, or DCAT distributions.", INDEX_OFFERS),
+    )
     def dump_list(request: Request) -> Response:
         """Each dump's format, URL, size and date: an HTML page, JSON, or DCAT distributions in RDF."""
         offer = choose(request, INDEX_OFFERS)
@@ -91,7 +103,16 @@ def dumps_router(settings: Settings, store: GraphStore) -> APIRouter:
             return JSONResponse(body, headers=headers)
         return rdf_response(distributions_graph(pub), offer, validators)
 
-    @router.get("/" + DUMPS_PATH + "{file_name}", summary="One dump file")
+    @router.get(
+        "/" + DUMPS_PATH + "{file_name}",
+        summary="One dump file",
+        response_class=Response,
+        responses={
+            200: {"description": "The gzipped dump.", "content": {GZIP_MEDIA_TYPE: {}}},
+            304: {"description": "Not modified since the client's copy (ETag, Last-Modified)."},
+            404: {"description": "No such dump, or not made yet.", "content": {"text/plain": {}}},
+        },
+    )
     def dump_file(file_name: str, request: Request) -> Response:
         """The gzipped dump, streamed from disk; 304 when the client's copy (ETag or date) is current."""
         fmt = dump_format(file_name)

@@ -7,6 +7,7 @@ version: a client that has it gets 304 without the document being built.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from fastapi import Request, Response
 from rdflib import Graph
@@ -25,6 +26,15 @@ _RDFLIB_FORMATS = {
     N_TRIPLES.media_type: "nt",
     RDF_XML.media_type: "xml",
 }
+
+
+def document_responses(description: str, offers: Sequence[Offer] = GRAPH_OFFERS) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI answers of a negotiated document: `description` in each of `offers`, 304, and 406 as text."""
+    return {
+        200: {"description": description, "content": {o.media_type: {} for o in offers}},
+        304: {"description": "Not modified since the client's copy (ETag, Last-Modified)."},
+        406: {"description": "None of the accepted media types can be served.", "content": {"text/plain": {}}},
+    }
 
 
 def choose(request: Request, offers: Sequence[Offer]) -> Offer:

@@ -8,6 +8,7 @@ exists?, negotiate, redirect or describe and serialise. Unknown resources get 40
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
@@ -25,6 +26,8 @@ from atlas_ld.web.negotiation import HTML, Offer, negotiate
 from atlas_ld.web.rdf_documents import GRAPH_OFFERS
 
 VARY = {"Vary": "Accept"}
+_TEXT: dict[str, Any] = {"text/plain": {}}
+_HTML_OR_TEXT: dict[str, Any] = {"text/html": {}, **_TEXT}
 
 
 def suffix_of(offer: Offer) -> str:
@@ -65,16 +68,17 @@ def resources_router(settings: Settings, store: GraphStore) -> APIRouter:
     rdf_content = {offer.media_type: {} for offer in GRAPH_OFFERS}
     see_other_doc = {
         303: {"description": "See Other: the HTML page (for browsers) or the RDF description, by Accept."},
-        404: {"description": "Unknown resource, in the asked format.", "content": {**rdf_content, "text/html": {}}},
-        406: {"description": "None of the accepted media types can be served."},
+        # text/plain: a path that is no IRI (a control character in it) matches no route.
+        404: {"description": "Unknown resource, in the asked format.", "content": {**rdf_content, **_HTML_OR_TEXT}},
+        406: {"description": "None of the accepted media types can be served.", "content": _TEXT},
     }
     data_doc = {
         200: {"description": "The description, in the format the suffix names.", "content": rdf_content},
         304: {"description": "Not modified since the client's copy (ETag, Last-Modified)."},
-        404: {"description": "Unknown resource: an empty graph in the same format.", "content": rdf_content},
-        406: {"description": "Unknown suffix."},
+        404: {"description": "Unknown resource: an empty graph in the same format.", "content": {**rdf_content, **_TEXT}},
+        406: {"description": "Unknown suffix.", "content": _TEXT},
     }
-    router = APIRouter(tags=["Linked data"])
+    router = APIRouter(tags=["Linked data"], default_response_class=Response)
     uris = UriScheme(settings.base_uri)
     links = Links(settings.base_uri)
     vocabulary_graph = ox.NamedNode(uris.graph("vocabulary"))

@@ -13,7 +13,14 @@ from atlas_ld.settings import Settings
 from atlas_ld.store import GraphStore
 from atlas_ld.uris import UriScheme
 from atlas_ld.void import DatasetStatistics, dataset_statistics, void_graph
-from atlas_ld.web.rdf_documents import GRAPH_OFFERS, choose, document_validators, rdf_response, service_root
+from atlas_ld.web.rdf_documents import (
+    GRAPH_OFFERS,
+    choose,
+    document_responses,
+    document_validators,
+    rdf_response,
+    service_root,
+)
 
 
 def void_router(settings: Settings, store: GraphStore) -> APIRouter:
@@ -31,11 +38,7 @@ def void_router(settings: Settings, store: GraphStore) -> APIRouter:
         "/" + VOID_PATH,
         summary="VoID description of the dataset",
         response_class=Response,
-        responses={
-            200: {"description": "The VoID description.", "content": {o.media_type: {} for o in GRAPH_OFFERS}},
-            304: {"description": "Not modified since the client's copy (ETag, Last-Modified)."},
-            406: {"description": "None of the accepted media types can be served.", "content": {"text/plain": {}}},
-        },
+        responses=document_responses("The VoID description."),
     )
     def void(request: Request) -> Response:
         """Triple, entity, class and property counts, the SPARQL endpoint, the dumps, the vocabularies used."""
