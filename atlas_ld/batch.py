@@ -76,6 +76,7 @@ class BatchContext:
     base_uri: str
     stamp: datetime
     version: str
+    personal_data: bool = True  # False: persons are left out of every record
 
     @property
     def uris(self) -> UriScheme:
@@ -125,6 +126,8 @@ def _read(path: Path, batch: Batch) -> ProjectRecord | None:
 
 def _map(record: ProjectRecord, path: Path, context: BatchContext, batch: Batch) -> MappedGraph | None:
     try:
+        if not context.personal_data:
+            record = record.without_persons()
         mapped = map_record(record, context.uris, ingested_at=context.stamp, parser_version=context.version)
     except Exception as error:  # noqa: BLE001 - a record the mapping cannot handle is reported, not fatal
         batch.page_errors.append(Finding(str(path), f"could not be mapped ({type(error).__name__}: {error})"))

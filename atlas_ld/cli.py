@@ -101,12 +101,20 @@ def ingest_command(
     ] = None,
     dumps: Annotated[bool, typer.Option(help="Rewrite the gzipped dumps in DIR/dumps/ afterwards.")] = True,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every warning.")] = False,
+    no_personal_data: Annotated[
+        bool,
+        typer.Option(
+            "--no-personal-data",
+            help="Leave persons (names, e-mails) out of the store, and withdraw those stored before "
+            "(or set ATLAS_LD_NO_PERSONAL_DATA).",
+        ),
+    ] = False,
 ) -> None:
     """Read Atlas pages, map them to RDF, validate them and store one named graph per project."""
     targets = list(paths or []) + ([bundled_examples()] if examples else [])
     if not targets:
         raise typer.BadParameter("give at least one PATH, or --examples", param_hint="PATH...")
-    settings = _settings(store, base_uri)
+    settings = _settings(store, base_uri, personal_data=False if no_personal_data else None)
     data = DataDir(settings.store)
     graph_store = _open(data, read_only=False)
     columns = (TextColumn("Ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("pages"), TimeElapsedColumn())
@@ -120,6 +128,7 @@ def ingest_command(
             batch_size=batch_size,
             workers=workers or os.cpu_count() or 1,
             on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+            personal_data=settings.personal_data,
         )
     graph_store.flush()
     _print_summary(report, data, verbose=verbose)

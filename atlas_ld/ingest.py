@@ -22,6 +22,7 @@ from atlas_ld import __version__
 from atlas_ld.batch import Batch, BatchContext, MappedGraph, cached_static_graphs, narrow_down, prepare_batch
 from atlas_ld.ingest_report import Finding, IngestReport, Rejection, StageClock
 from atlas_ld.parse import iter_page_files
+from atlas_ld.personal_data import withdraw_persons
 from atlas_ld.quarantine import Quarantine
 from atlas_ld.store import GraphStore
 from atlas_ld.uris import UriScheme
@@ -67,15 +68,17 @@ def ingest(
     batch_size: int = DEFAULT_BATCH_SIZE,
     workers: int = 1,
     on_progress: Callable[[int, int], None] | None = None,
+    personal_data: bool = True,
 ) -> IngestReport:
     """Ingest page files and folders into `store`; `on_progress(pages done, pages in all)` after each batch.
 
     `ingested_at` is stamped in each project's provenance (now by default); two ingests of the same pages with
     the same stamp give the same graphs. With `workers` > 1, batches are prepared in that many processes. The
-    store writes outside the GIL, in a thread of its own: a few batches at most are in memory at any time.
+    store writes outside the GIL, in a thread of its own: a few batches at most are in memory at any time. Without
+    `personal_data`, persons are left out of the records, and those that earlier ingests stored are withdrawn.
     """
     files = list(iter_page_files(paths))
-    context = BatchContext(uris.base, ingested_at or datetime.now(UTC), parser_version())
+    context = BatchContext(uris.base, ingested_at or datetime.now(UTC), parser_version(), personal_data)
     report = IngestReport()
     with report.clock("store"):
         store.replace_graphs(cached_static_graphs(uris.base))
@@ -94,6 +97,9 @@ def ingest(
             writing = batch, writer.submit(_store, batch, store, uris, flush)
         if writing is not None:
             run.settle(*writing)
+    if not personal_data:
+        with report.clock("store"):
+            withdraw_persons(store)
     return report
 
 

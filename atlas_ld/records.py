@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -138,6 +138,14 @@ class ProjectRecord:
     footer_year: int | None = None
     complete: bool = True  # False when the page was cut short
     warnings: list[ParseWarning] = field(default_factory=list)
+
+    def without_persons(self) -> ProjectRecord:
+        """The record with no person in it: the posts without their staff, no partner contacts, no volunteers.
+
+        Officials' names and e-mails are public on the Atlas, but a publisher may have to withhold them.
+        """
+        posts = [EmbassyPost(post.name) for post in self.posts]
+        return replace(self, posts=posts, partner_contacts=[], volunteers=[])
 
 
 class PageError(Exception):

@@ -77,6 +77,14 @@ class Settings:
         default_factory=lambda: _env("ATLAS_LD_CONTACT_URL", "https://www.diplomatie.gouv.fr/"),
         metadata={"env": "ATLAS_LD_CONTACT_URL", "help": "Web page of the catalogue's contact point."},
     )
+    personal_data: bool = field(
+        default_factory=lambda: not _env_flag("ATLAS_LD_NO_PERSONAL_DATA"),
+        metadata={
+            "env": "ATLAS_LD_NO_PERSONAL_DATA",
+            "help": "Set, ingest leaves persons (embassy staff, partner contacts, volunteers: names, e-mails) out of "
+            "the store, and withdraws those stored before, so no page, dump or query shows them.",
+        },
+    )
 
     enable_update: bool = field(
         default_factory=lambda: _env_flag("ATLAS_LD_ENABLE_UPDATE"),
