@@ -169,8 +169,11 @@ def _reason(violation: Violation) -> str:
     return f"{severity}{violation.message} (<{violation.focus_node}>{path})"
 
 
-def narrow_down(items: Sequence[T], action: Callable[[Sequence[T]], None]) -> list[tuple[T, Exception]]:
-    """Run `action` on all items at once; if it fails, on halves, down to the single items that fail.
+def narrow_down(
+    items: Sequence[T], action: Callable[[Sequence[T]], None], *, fatal: tuple[type[Exception], ...] = ()
+) -> list[tuple[T, Exception]]:
+    """Run `action` on all items at once; if it fails, on halves, down to the single items that fail. A `fatal`
+    error is no item's fault (the store is gone): it is raised at once.
 
     >>> def refuse_three(items):
     ...     if 3 in items:
@@ -182,9 +185,11 @@ def narrow_down(items: Sequence[T], action: Callable[[Sequence[T]], None]) -> li
         return []
     try:
         action(items)
+    except fatal:
+        raise
     except Exception as error:  # noqa: BLE001 - the caller reports each failing item
         if len(items) == 1:
             return [(items[0], error)]
         half = len(items) // 2
-        return narrow_down(items[:half], action) + narrow_down(items[half:], action)
+        return narrow_down(items[:half], action, fatal=fatal) + narrow_down(items[half:], action, fatal=fatal)
     return []

@@ -23,7 +23,8 @@ from atlas_ld.ingest import DEFAULT_BATCH_SIZE, IngestReport, bundled_examples, 
 from atlas_ld.quarantine import Quarantine
 from atlas_ld.settings import Settings
 from atlas_ld.stats import count_resources
-from atlas_ld.store import EmbeddedStore
+from atlas_ld.store import GraphStore, StoreRefused, StoreUnavailable
+from atlas_ld.store_choice import open_store
 from atlas_ld.uris import UriScheme
 
 app = typer.Typer(
@@ -38,8 +39,8 @@ output = Console(soft_wrap=True)
 
 _HELP = Settings.documented()
 StoreOption = Annotated[
-    Path | None,
-    typer.Option("--store", metavar="DIR", help=_HELP["store"], show_default="./atlas-data or $ATLAS_LD_STORE"),
+    str | None,
+    typer.Option("--store", metavar="DIR|URL", help=_HELP["store"], show_default="./atlas-data or $ATLAS_LD_STORE"),
 ]
 BaseUriOption = Annotated[
     str | None,
@@ -53,7 +54,7 @@ SHOWN = 20
 DumpFormat = Enum("DumpFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
 
-def _settings(store: Path | None, base_uri: str | None = None, **flags: object) -> Settings:
+def _settings(store: str | None, base_uri: str | None = None, **flags: object) -> Settings:
     """Command-line flags over the environment over the defaults; a flag left out (None) does not override."""
     given = {"store": store, "base_uri": base_uri, **flags}
     settings = Settings(**{name: value for name, value in given.items() if value is not None})  # type: ignore[arg-type]
@@ -76,13 +77,13 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _open(data: DataDir, *, read_only: bool) -> EmbeddedStore:
-    if read_only and not data.has_store():
-        raise _fail(f"no store in {data.root} (run `atlas-ld ingest` first, or give --store DIR)")
+def _open(settings: Settings, *, read_only: bool) -> GraphStore:
     try:
-        return data.open_store(read_only=read_only)
+        return open_store(settings, read_only=read_only)
+    except FileNotFoundError as error:
+        raise _fail(str(error)) from error
     except OSError as error:
-        raise _fail(f"cannot open the store in {data.oxigraph}: {error}") from error
+        raise _fail(f"cannot open the store {settings.store}: {error}") from error
 
 
 @app.command("ingest")
@@ -115,8 +116,8 @@ def ingest_command(
     if not targets:
         raise typer.BadParameter("give at least one PATH, or --examples", param_hint="PATH...")
     settings = _settings(store, base_uri, personal_data=False if no_personal_data else None)
-    data = DataDir(settings.store)
-    graph_store = _open(data, read_only=False)
+    data = DataDir(settings.data_folder)
+    graph_store = _open(settings, read_only=False)
     columns = (TextColumn("Ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("pages"), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("ingest", total=None)
@@ -166,7 +167,7 @@ def validate_command(
 ) -> None:
     """Run the SHACL shapes over every project in the store; exits 1 when a project violates them."""
     settings = _settings(store, base_uri)
-    graph_store = _open(DataDir(settings.store), read_only=True)
+    graph_store = _open(settings, read_only=True)
     report = validate_store(graph_store, UriScheme(settings.base_uri), batch_size=batch_size)
     output.print(report.format(), highlight=False, markup=False)
     if not report.conforms:
@@ -183,7 +184,7 @@ def dump_command(
     ] = None,
 ) -> None:
     """Stream the whole store (every graph) in one RDF format; memory does not grow with the graph."""
-    graph_store = _open(DataDir(_settings(store).store), read_only=True)
+    graph_store = _open(_settings(store), read_only=True)
     if output is None:
         dump_store(graph_store, sys.stdout.buffer, format.value, compressed=gzip)
         sys.stdout.buffer.flush()
@@ -195,7 +196,7 @@ def dump_command(
 def stats_command(store: StoreOption = None, base_uri: BaseUriOption = None) -> None:
     """Count what the store holds: projects, authorities, posts, countries, observations, triples."""
     settings = _settings(store, base_uri)
-    graph_store = _open(DataDir(settings.store), read_only=True)
+    graph_store = _open(settings, read_only=True)
     table = Table("what", "count", title=f"atlas-ld store {settings.store}")
     for name, count in count_resources(graph_store, UriScheme(settings.base_uri)).items():
         table.add_row(name, str(count))
@@ -211,12 +212,24 @@ def serve_command(
     enable_update: Annotated[
         bool | None, typer.Option("--enable-update", help=_HELP["enable_update"], show_default="$ATLAS_LD_ENABLE_UPDATE")
     ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes; each reads the store (an embedded one read-only).")
+    ] = 1,
 ) -> None:
     """Serve the store over HTTP: SPARQL endpoint, dereferenceable URIs, HTML pages, dumps and catalogue."""
     from atlas_ld.web.server import serve  # the web stack is only loaded to serve
 
     settings = _settings(store, base_uri, enable_update=enable_update)
     try:
-        serve(settings, host=host, port=port)
+        serve(settings, host=host, port=port, workers=workers)
     except (FileNotFoundError, ValueError) as error:
         raise _fail(str(error)) from error
+
+
+def main() -> None:
+    """The `atlas-ld` command: a store that cannot be reached, or refuses a request, is one line, not a traceback."""
+    try:
+        app(prog_name="atlas-ld")
+    except (StoreUnavailable, StoreRefused) as error:
+        console.print("[red]error:[/red]", escape(str(error)), highlight=False)
+        sys.exit(1)

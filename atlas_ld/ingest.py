@@ -24,7 +24,7 @@ from atlas_ld.ingest_report import Finding, IngestReport, Rejection, StageClock
 from atlas_ld.parse import iter_page_files
 from atlas_ld.personal_data import withdraw_persons
 from atlas_ld.quarantine import Quarantine
-from atlas_ld.store import GraphStore
+from atlas_ld.store import GraphStore, StoreUnavailable
 from atlas_ld.uris import UriScheme
 
 __all__ = ["DEFAULT_BATCH_SIZE", "Finding", "IngestReport", "Rejection", "StageClock", "bundled_examples", "ingest"]
@@ -171,7 +171,7 @@ def _store(batch: Batch, store: GraphStore, uris: UriScheme, flush: bool) -> Non
         store.replace_graphs({uris.project_graph(g.prj_id): g.triples for g in graphs}, add={shared_graph: shared})
 
     with batch.clock("store"):
-        refused = narrow_down(list(batch.valid.values()), write)
+        refused = narrow_down(list(batch.valid.values()), write, fatal=(StoreUnavailable,))
         if flush:
             store.flush()
     for graph, error in refused:

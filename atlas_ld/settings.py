@@ -33,9 +33,37 @@ def _env_words(name: str, default: str = "") -> tuple[str, ...]:
 class Settings:
     """Settings shared by the CLI and the web app; `help` metadata is what the CLI and README show."""
 
-    store: Path = field(
-        default_factory=lambda: Path(_env("ATLAS_LD_STORE", "atlas-data")),
-        metadata={"env": "ATLAS_LD_STORE", "help": "Data folder: the Oxigraph store, rejected records, dumps."},
+    store: Path | str = field(
+        default_factory=lambda: _env("ATLAS_LD_STORE", "atlas-data"),
+        metadata={
+            "env": "ATLAS_LD_STORE",
+            "help": "Data folder (the embedded Oxigraph store, rejected records, dumps), or the query URL of a "
+            "SPARQL 1.1 server to use as the store instead.",
+        },
+    )
+    store_update_url: str = field(
+        default_factory=lambda: _env("ATLAS_LD_STORE_UPDATE_URL", ""),
+        metadata={
+            "env": "ATLAS_LD_STORE_UPDATE_URL",
+            "help": "With a SPARQL server as the store: its update URL (default: the query URL, '/query' made "
+            "'/update'). Credentials come from ATLAS_LD_STORE_TOKEN, or ATLAS_LD_STORE_USER and _PASSWORD.",
+        },
+    )
+    store_union_parameters: str = field(
+        default_factory=lambda: _env("ATLAS_LD_STORE_UNION_PARAMETERS", ""),
+        metadata={
+            "env": "ATLAS_LD_STORE_UNION_PARAMETERS",
+            "help": "With a SPARQL server as the store: query parameters that make its default graph the union of "
+            "its named graphs ('union-default-graph' for Oxigraph's server, 'default-graph-uri=urn:x-arq:UnionGraph' "
+            "for Fuseki; empty for Virtuoso and QLever, whose default graph is that union).",
+        },
+    )
+    data_dir: Path = field(
+        default_factory=lambda: Path(_env("ATLAS_LD_DATA_DIR", "atlas-data")),
+        metadata={
+            "env": "ATLAS_LD_DATA_DIR",
+            "help": "With a SPARQL server as the store: the folder for the dumps and the rejected records.",
+        },
     )
     base_uri: str = field(
         default_factory=lambda: _env("ATLAS_LD_BASE_URI", DEFAULT_BASE_URI),
@@ -81,6 +109,7 @@ class Settings:
         default_factory=lambda: not _env_flag("ATLAS_LD_NO_PERSONAL_DATA"),
         metadata={
             "env": "ATLAS_LD_NO_PERSONAL_DATA",
+            "inverted": True,
             "help": "Set, ingest leaves persons (embassy staff, partner contacts, volunteers: names, e-mails) out of "
             "the store, and withdraws those stored before, so no page, dump or query shows them.",
         },
@@ -162,6 +191,33 @@ class Settings:
             "help": "Origins whose web pages may read the server's answers (CORS), separated by spaces; '*' for any.",
         },
     )
+
+    @property
+    def remote_store(self) -> str | None:
+        """The query URL of the SPARQL server that is the store, if `store` names one."""
+        return str(self.store) if str(self.store).startswith(("http://", "https://")) else None
+
+    @property
+    def data_folder(self) -> Path:
+        """Where the embedded store (if any), the dumps and the rejected records are."""
+        return self.data_dir if self.remote_store else Path(self.store)
+
+    def environment(self) -> dict[str, str]:
+        """The settings as the environment variables that give them back: `Settings()` in another process
+        (a server's worker) then equals this one."""
+        variables = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.metadata.get("inverted"):
+                value = not value
+            if isinstance(value, bool):
+                text = "1" if value else ""
+            elif isinstance(value, tuple):
+                text = " ".join(value)
+            else:
+                text = str(value)
+            variables[f.metadata["env"]] = text
+        return variables
 
     @classmethod
     def documented(cls) -> dict[str, str]:

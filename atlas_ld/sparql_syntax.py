@@ -50,6 +50,27 @@ def names_dataset(query: str) -> bool:
     return "datasetClause" in parsed[1]
 
 
+# The prologue (BASE and PREFIX declarations, comments) and the keyword after it name a query's form.
+_QUERY_FORM = re.compile(
+    r"(?:\s|#[^\n]*\n|BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>)*(SELECT|CONSTRUCT|DESCRIBE|ASK)\b",
+    re.IGNORECASE,
+)
+
+
+def query_form(query: str) -> str | None:
+    r"""SELECT, CONSTRUCT, DESCRIBE or ASK, from the keyword after the prologue; None when the text has none.
+
+    A remote server is asked for results or for a graph by this: a client must say which it can read.
+
+    >>> query_form("PREFIX ex: <http://example.org/#> # a graph\nconstruct { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    'CONSTRUCT'
+    >>> query_form("BASE <http://example.org/> ASK {}"), query_form("INSERT DATA {}")
+    ('ASK', None)
+    """
+    found = _QUERY_FORM.match(query)
+    return found.group(1).upper() if found else None
+
+
 def service_calls(text: str, *, update: bool = False) -> list[str | None]:
     """The endpoints that a query (or update) would call with SERVICE; None for one the text cannot pin down.
 

@@ -1,7 +1,8 @@
-"""The store behind a small interface: today the embedded Oxigraph store on disk.
+"""The store behind a small interface: the embedded Oxigraph store on disk, or a remote SPARQL server
+(`atlas_ld.remote_store`).
 
-Everything that reads or writes triples goes through `GraphStore`, so that a remote SPARQL server can take its
-place without the pipeline or the web app knowing.
+Everything that reads or writes triples goes through `GraphStore`, so that either serves without the pipeline or
+the web app knowing which.
 """
 
 from __future__ import annotations
@@ -33,6 +34,14 @@ def last_write(location: Path) -> float:
         return 0.0
     except ValueError:  # read while being rewritten: the mtime still tells that it changed
         return stamp.stat().st_mtime
+
+
+class StoreUnavailable(RuntimeError):
+    """The store could not be reached: a remote server down, or slower than the time allowed."""
+
+
+class StoreRefused(RuntimeError):
+    """A remote server answered a request with an error; the message is the server's."""
 
 
 class GraphStore(Protocol):
@@ -72,16 +81,40 @@ class GraphStore(Protocol):
 
 
 class EmbeddedStore:
-    """pyoxigraph's on-disk store. Several processes may read it; only one may write."""
+    """pyoxigraph's on-disk store. Several processes may read it; only one may write.
+
+    A read-only instance sees the store as it was when it was opened, so it opens it again once the writer has
+    committed since: a server shows a new ingest without a restart. Opening costs tens of milliseconds on a large
+    store while a typical query takes one, so the instance is kept as long as the write stamp stays put.
+    """
 
     def __init__(self, location: Path, *, read_only: bool = False) -> None:
         self.location = Path(location)
+        self.read_only = read_only
+        self._stamp = self.location / STAMP_FILE
         if read_only:
+            # The stamp is read before opening: a write landing in between makes the next read open again.
+            self._seen = last_write(self.location)
             self._store = ox.Store.read_only(str(self.location))
         else:
             self.location.mkdir(parents=True, exist_ok=True)
             self._store = ox.Store(str(self.location))
-        self._stamp = self.location / STAMP_FILE
+
+    @property
+    def _current(self) -> ox.Store:
+        """The engine; read-only, opened again after a write, or kept as it was while the files move."""
+        if self.read_only and last_write(self.location) != self._seen:
+            try:
+                self.reopen()
+            except RuntimeError:  # opened while the writer compacted: the next read tries again
+                pass
+        return self._store
+
+    def reopen(self) -> None:
+        """Open the store again (read-only instances); raises RuntimeError when its files moved meanwhile."""
+        stamp = last_write(self.location)
+        self._store = ox.Store.read_only(str(self.location))
+        self._seen = stamp
 
     def query(
         self,
@@ -92,7 +125,7 @@ class EmbeddedStore:
         base_iri: str | None = None,
     ) -> QueryResult:
         # pyoxigraph's union flag would override the query's own FROM clauses, so it is only set without them.
-        return self._store.query(
+        return self._current.query(
             sparql,
             base_iri=base_iri,
             use_default_graph_as_union=default_graph is None and not names_dataset(sparql),
@@ -127,20 +160,20 @@ class EmbeddedStore:
         self._touch()
 
     def named_graphs(self) -> list[str]:
-        return [g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
+        return [g.value for g in self._current.named_graphs() if isinstance(g, ox.NamedNode)]
 
     def dump(self, output: IO[bytes], format: ox.RdfFormat, *, graph: str | None = None) -> None:
         if graph is not None:
-            self._store.dump(output, format, from_graph=ox.NamedNode(graph))
+            self._current.dump(output, format, from_graph=ox.NamedNode(graph))
         elif format.supports_datasets:
-            self._store.dump(output, format)
+            self._current.dump(output, format)
         else:
             # Triple formats get the union of the graphs, streamed by the engine's own serialiser; a triple
             # stated in two graphs is written twice, which loads back as one.
-            self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }").serialize(output, format)
+            self._current.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }").serialize(output, format)
 
     def triple_count(self) -> int:
-        return len(self._store)
+        return len(self._current)
 
     def last_modified(self) -> float:
         return last_write(self.location)
@@ -152,14 +185,14 @@ class EmbeddedStore:
         self._stamp.write_text(str(time.time()))
 
 
-def _ntriples(triples: Iterable[ox.Triple]) -> str:
+def ntriples(triples: Iterable[ox.Triple]) -> str:
     """Triples as N-Triples lines: written by pyoxigraph, so valid in TriG and in SPARQL's INSERT / DELETE DATA."""
     return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
 
 
 def trig(graphs: Mapping[str, Iterable[ox.Triple]]) -> bytes:
     """The graphs as one TriG document."""
-    return "".join(f"{ox.NamedNode(g)} {{\n{_ntriples(t)}}}\n" for g, t in graphs.items()).encode()
+    return "".join(f"{ox.NamedNode(g)} {{\n{ntriples(t)}}}\n" for g, t in graphs.items()).encode()
 
 
 def changes_update(
@@ -176,7 +209,7 @@ def changes_update(
     """
     drops: list[str] = []
     deletes: list[str] = []
-    inserts = [f"GRAPH {ox.NamedNode(g)} {{ {_ntriples(triples)} }}" for g, triples in adding.items()]
+    inserts = [f"GRAPH {ox.NamedNode(g)} {{ {ntriples(triples)} }}" for g, triples in adding.items()]
     for name, triples in replacing.items():
         graph = ox.NamedNode(name)
         old = {q.triple for q in store.quads_for_pattern(None, None, None, graph)} if name in stored else set()
@@ -188,9 +221,9 @@ def changes_update(
             new = set(triples)
             removed, added = [t for t in old if t not in new], [t for t in triples if t not in old]
         if removed:
-            deletes.append(f"GRAPH {graph} {{ {_ntriples(removed)} }}")
+            deletes.append(f"GRAPH {graph} {{ {ntriples(removed)} }}")
         if added:
-            inserts.append(f"GRAPH {graph} {{ {_ntriples(added)} }}")
+            inserts.append(f"GRAPH {graph} {{ {ntriples(added)} }}")
     return " ;\n".join([
         *drops,
         *([f"DELETE DATA {{ {' '.join(deletes)} }}"] if deletes else []),

@@ -93,14 +93,19 @@ def _stat_fields(stat: str) -> list[str]:
 
 def write_store(data_dir: Path, trig: str) -> None:
     """Fill the data folder's store with the named graphs of a TriG document, then close it for a server to open."""
+    store = DataDir(data_dir).open_store()
+    store.replace_graphs(graphs_of(trig))
+    store.flush()
+    del store
+
+
+def graphs_of(trig: str) -> dict[str, list[ox.Triple]]:
+    """The named graphs of a TriG document, as `GraphStore.replace_graphs` takes them."""
     graphs: dict[str, list[ox.Triple]] = {}
     for quad in ox.parse(trig.encode(), ox.RdfFormat.TRIG):
         assert isinstance(quad.graph_name, ox.NamedNode), "test data goes in named graphs, as ingested data does"
         graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
-    store = DataDir(data_dir).open_store()
-    store.replace_graphs(graphs)
-    store.flush()
-    del store
+    return graphs
 
 
 def free_port() -> int:

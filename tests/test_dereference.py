@@ -8,7 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from example_data import BASE, ingest_examples
+from backends import BACKENDS
+from example_data import BASE, ingest_examples, served_examples
 from fastapi.testclient import TestClient
 from markupsafe import escape
 from rdflib import Graph, Literal, URIRef
@@ -42,10 +43,11 @@ def make_client(root: Path, base_uri: str = BASE) -> TestClient:
     return TestClient(create_app(settings, data.open_store(read_only=True)))
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    with make_client(tmp_path_factory.mktemp("dereference")) as test_client:
-        yield test_client
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    with served_examples(request.param, tmp_path_factory.mktemp("dereference")) as (settings, store):
+        with TestClient(create_app(settings, store)) as test_client:
+            yield test_client
 
 
 def parse(body: bytes, media_type: str) -> Graph:

@@ -5,18 +5,20 @@ from __future__ import annotations
 import json
 import random
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from backends import BACKENDS, all_quads, backend_store
 
 from atlas_ld import batch as pipeline
 from atlas_ld.datadir import DataDir
 from atlas_ld.ingest import IngestReport, bundled_examples, ingest
 from atlas_ld.quarantine import Quarantine
-from atlas_ld.store import EmbeddedStore
+from atlas_ld.store import GraphStore
 from atlas_ld.uris import UriScheme
 
 BASE = "https://atlas.example.org/"
@@ -39,34 +41,46 @@ def copy_examples(folder: Path) -> Path:
 
 
 class Folder:
-    """A data folder and its open store, as `atlas-ld ingest --store DIR` uses them."""
+    """A data folder and its store, as `atlas-ld ingest --store DIR|URL` uses them."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, store: GraphStore) -> None:
         self.data = DataDir(root)
-        self.store = self.data.open_store()
+        self.store = store
         self.quarantine = Quarantine(self.data.rejected, base_uri=BASE)
 
     def ingest(self, paths: Sequence[Path], **options: object) -> IngestReport:
         return ingest(paths, self.store, URIS, self.quarantine, ingested_at=STAMP, **options)  # type: ignore[arg-type]
 
     def quads(self) -> set[ox.Quad]:
-        return set(self.store._store)
+        return all_quads(self.store)
 
     def project_quads(self, prj_id: int) -> set[ox.Quad]:
         graph = ox.NamedNode(URIS.project_graph(prj_id))
-        return set(self.store._store.quads_for_pattern(None, None, None, graph))
+        return {q for q in self.quads() if q.graph_name == graph}
 
     def titles(self, prj_id: int) -> list[str]:
         project = ox.NamedNode(URIS.project(prj_id))
-        return [q.object.value for q in self.store._store.quads_for_pattern(project, DCTERMS_TITLE, None)]
+        return [q.object.value for q in self.quads() if q.subject == project and q.predicate == DCTERMS_TITLE]
 
     def stored_ids(self) -> set[int]:
         return {i for i in (URIS.prj_id_of_graph(g) for g in self.store.named_graphs()) if i is not None}
 
 
+@pytest.fixture(params=BACKENDS)
+def new_folder(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], Folder]]:
+    """Data folders under tmp_path by name, each with a store of the kind the test runs on."""
+    with ExitStack() as stack:
+
+        def make(name: str) -> Folder:
+            store, _ = stack.enter_context(backend_store(request.param, tmp_path / name))
+            return Folder(tmp_path / name, store)
+
+        yield make
+
+
 @pytest.fixture
-def folder(tmp_path: Path) -> Iterator[Folder]:
-    yield Folder(tmp_path / "data")
+def folder(new_folder: Callable[[str], Folder]) -> Folder:
+    return new_folder("data")
 
 
 def test_the_example_pages_go_in_each_as_its_own_graph(folder: Folder, tmp_path: Path) -> None:
@@ -85,15 +99,15 @@ def test_the_example_pages_go_in_each_as_its_own_graph(folder: Folder, tmp_path:
     assert set(report.stage_seconds) == {"parse", "map", "validate", "store"}
 
 
-def test_ingesting_again_gives_the_same_triples_and_uris(tmp_path: Path) -> None:
+def test_ingesting_again_gives_the_same_triples_and_uris(new_folder: Callable[[str], Folder], tmp_path: Path) -> None:
     pages = copy_examples(tmp_path / "pages")
-    first, second = Folder(tmp_path / "a"), Folder(tmp_path / "b")
+    first, second = new_folder("a"), new_folder("b")
     first.ingest([pages])
     second.ingest([pages])
     second.ingest([pages])  # a second run over the same store changes nothing
     assert first.quads() == second.quads()
     # Another ingest time only changes the provenance of each graph, never a resource's URI.
-    later = Folder(tmp_path / "c")
+    later = new_folder("c")
     ingest([pages], later.store, URIS, later.quarantine, ingested_at=datetime(2025, 1, 2, tzinfo=UTC))
     changed = first.quads() ^ later.quads()
     assert changed
@@ -103,9 +117,11 @@ def test_ingesting_again_gives_the_same_triples_and_uris(tmp_path: Path) -> None
     assert ox.NamedNode(URIS.project(12523)) in subjects
 
 
-def test_worker_processes_give_the_same_graphs_and_report(tmp_path: Path) -> None:
+def test_worker_processes_give_the_same_graphs_and_report(
+    new_folder: Callable[[str], Folder], tmp_path: Path
+) -> None:
     pages = copy_examples(tmp_path / "pages")
-    here, there = Folder(tmp_path / "here"), Folder(tmp_path / "there")
+    here, there = new_folder("here"), new_folder("there")
     alone = here.ingest([pages], batch_size=2)
     progress: list[tuple[int, int]] = []
     shared = there.ingest([pages], batch_size=2, workers=2, on_progress=lambda *p: progress.append(p))
@@ -236,14 +252,14 @@ def test_a_crash_of_the_validator_costs_only_the_record_that_causes_it(
 
 def test_a_graph_the_store_refuses_costs_only_that_project(folder: Folder, tmp_path: Path) -> None:
     store = folder.store
-    real = EmbeddedStore.replace_graphs
+    real = store.replace_graphs
 
-    def refusing(self: EmbeddedStore, graphs, *, add=None) -> None:  # type: ignore[no-untyped-def]
+    def refusing(graphs, *, add=None) -> None:  # type: ignore[no-untyped-def]
         if URIS.project_graph(16323) in graphs:
             raise OSError("disk full")
-        real(self, graphs, add=add)
+        real(graphs, add=add)
 
-    store.replace_graphs = refusing.__get__(store)  # type: ignore[method-assign]
+    store.replace_graphs = refusing  # type: ignore[method-assign]
     report = folder.ingest([copy_examples(tmp_path / "pages")])
     assert [(r.prj_id, r.reasons) for r in report.rejected] == [(16323, ("the store refused the graph (OSError: disk full)",))]
     assert folder.stored_ids() == EXAMPLE_IDS - {16323}

@@ -17,7 +17,8 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from liveserver import LiveServer, live_server, write_store
+from backends import BACKENDS, backend_store
+from liveserver import LiveServer, graphs_of, live_server, write_store
 from pyshacl import validate
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
@@ -153,19 +154,31 @@ def _check(response: httpx.Response, exchange: Exchange) -> None:
         assert bool(results) is exchange.boolean
 
 
-@pytest.fixture(scope="module")
-def update_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(tmp_path_factory.mktemp("update") / "data", update_token=TOKEN) as server:
+@pytest.fixture(scope="module", params=BACKENDS)
+def update_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    data = tmp_path_factory.mktemp("update") / "data"
+    if request.param == "embedded":
+        with live_server(data, update_token=TOKEN) as server:
+            yield server
+        return
+    with backend_store(request.param, data) as (_, env), live_server(data, update_token=TOKEN, env=env) as server:
         yield server
 
 
-@pytest.fixture(scope="module")
-def read_only_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def read_only_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     data = tmp_path_factory.mktemp("read-only") / "data"
     graphs = {label: path for test in QUERY_TESTS for path, label in test.graph_data}
-    write_store(data, "\n".join(f"<{label}> {{ {path.read_text()} }}" for label, path in graphs.items()))
-    with live_server(data) as server:
-        yield server
+    trig = "\n".join(f"<{label}> {{ {path.read_text()} }}" for label, path in graphs.items())
+    if request.param == "embedded":
+        write_store(data, trig)
+        with live_server(data) as server:
+            yield server
+        return
+    with backend_store(request.param, data) as (store, env):
+        store.replace_graphs(graphs_of(trig))
+        with live_server(data, env=env) as server:
+            yield server
 
 
 def test_the_manifest_has_27_query_tests_and_7_update_tests() -> None:

@@ -13,11 +13,11 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from atlas_ld import __version__
 from atlas_ld.settings import Settings
-from atlas_ld.store import GraphStore
+from atlas_ld.store import GraphStore, StoreRefused, StoreUnavailable
 from atlas_ld.web import graph_store, sparql
 from atlas_ld.web.catalog import catalog_router
 from atlas_ld.web.dumps import dumps_router
-from atlas_ld.web.errors import handle_http_error
+from atlas_ld.web.errors import handle_http_error, handle_store_error
 from atlas_ld.web.links import Links
 from atlas_ld.web.middleware import LIMIT_RESPONSES, HeadAsGet, RequestLimits
 from atlas_ld.web.pages import pages_router
@@ -51,6 +51,8 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.state.store = store
     app.state.queries = queries
     app.add_exception_handler(HTTPException, handle_http_error)
+    for store_error in (StoreUnavailable, StoreRefused):
+        app.add_exception_handler(store_error, handle_store_error)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
     app.include_router(dumps_router(settings, store))

@@ -25,7 +25,7 @@ from atlas_ld.web.rdf_documents import (
 def catalog_router(settings: Settings, store: GraphStore) -> APIRouter:
     """The catalogue route; the temporal coverage is queried once per version of the store."""
     router = APIRouter(tags=["dataset description"])
-    dumps_dir = DataDir(settings.store).dumps
+    dumps_dir = DataDir(settings.data_folder).dumps
 
     @lru_cache(maxsize=2)
     def coverage(store_time: float) -> YearSpan | None:

@@ -75,7 +75,7 @@ def dump_entry(pub: Publication, dump: DumpFile) -> dict[str, Any]:
 def dumps_router(settings: Settings, store: GraphStore) -> APIRouter:
     """The list of dumps and the dump files of the data folder's `dumps/`."""
     router = APIRouter(tags=["dumps"])
-    dumps_dir = DataDir(settings.store).dumps
+    dumps_dir = DataDir(settings.data_folder).dumps
     root = Links(settings.base_uri).root
 
     @router.get(

@@ -16,6 +16,8 @@ from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException
 
+from atlas_ld.store import StoreUnavailable
+
 
 class HttpError(HTTPException):
     """An HTTP error whose message is the whole body."""
@@ -89,6 +91,10 @@ def store_unreadable(reason: str) -> HttpError:
     return HttpError(503, f"The store could not be read just now ({reason}): try again.", {"Retry-After": "1"})
 
 
+def store_refused(reason: str) -> HttpError:
+    return HttpError(502, f"The SPARQL server behind this one refused the request: {reason}")
+
+
 def query_worker_lost(reason: str) -> HttpError:
     return HttpError(503, f"The process running the query stopped ({reason}); it has been replaced: try again.")
 
@@ -100,6 +106,13 @@ def unsupported_media_type(got: str, expected: Iterable[str]) -> HttpError:
 def as_response(error: HTTPException) -> Response:
     """The plain-text answer for an error."""
     return PlainTextResponse(f"{error.detail}\n", status_code=error.status_code, headers=error.headers)
+
+
+async def handle_store_error(request: Request, error: Exception) -> Response:
+    """A remote store down (503, try again) or refusing (502), wherever a route reached it."""
+    if isinstance(error, StoreUnavailable):
+        return as_response(store_unreadable(str(error)))
+    return as_response(store_refused(str(error)))
 
 
 async def handle_http_error(request: Request, error: Exception) -> Response:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from atlas_ld.store import EmbeddedStore, last_write
+from atlas_ld.store import EmbeddedStore
 from atlas_ld.web.answers import Answer, answer_query
 from atlas_ld.web.errors import HttpError, store_unreadable
 from atlas_ld.web.sparql_protocol import QueryOperation
@@ -58,38 +58,12 @@ class Failure:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class FreshStore:
-    """The embedded store opened read-only, opened again once a write has been committed since.
-
-    A read-only instance sees the store as it was when it was opened. Opening costs tens of milliseconds on a
-    large store while a typical query takes one, so the instance is kept as long as the write stamp stays put.
-    """
-
-    def __init__(self, location: Path) -> None:
-        self.location = location
-        self._store: EmbeddedStore | None = None
-        self._seen = 0.0
-
-    def current(self) -> EmbeddedStore:
-        # The stamp is read before opening: a write landing in between makes the next query reopen.
-        stamp = last_write(self.location)
-        if self._store is None or stamp != self._seen:
-            self._store = None  # the old instance lets go of its files before the new one opens them
-            self._store = EmbeddedStore(self.location, read_only=True)
-            self._seen = stamp
-        return self._store
-
-    def reopen(self) -> EmbeddedStore:
-        self._store = None
-        return self.current()
-
-
 def serve_queries(connection: Connection, location: str) -> None:
     """A worker's whole life: answer the jobs that come down `connection` until the server closes it."""
     # Ctrl-C reaches the whole process group; the server decides when its workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_when_orphaned()
-    store = FreshStore(Path(location))
+    store = EmbeddedStore(Path(location), read_only=True)
     while True:
         try:
             job = connection.recv()
@@ -98,7 +72,7 @@ def serve_queries(connection: Connection, location: str) -> None:
         _answer(connection, store, job)
 
 
-def _answer(connection: Connection, store: FreshStore, job: QueryJob) -> None:
+def _answer(connection: Connection, store: EmbeddedStore, job: QueryJob) -> None:
     try:
         answer = _start(store, job)
     except HttpError as error:
@@ -117,7 +91,7 @@ def _answer(connection: Connection, store: FreshStore, job: QueryJob) -> None:
     connection.send(END)
 
 
-def _start(store: FreshStore, job: QueryJob) -> Answer:
+def _start(store: EmbeddedStore, job: QueryJob) -> Answer:
     """Run the job up to its first chunk, on a fresh instance again if the store's files moved under this one.
 
     A writer beside a read-only instance flushes and compacts: a file listed when the instance opened may be
@@ -126,9 +100,9 @@ def _start(store: FreshStore, job: QueryJob) -> Answer:
     enough. Past the last one, the client is told to try again (503).
     """
 
-    def attempt(instance: EmbeddedStore) -> Answer:
+    def attempt() -> Answer:
         return answer_query(
-            instance,
+            store,
             job.operation,
             accept=job.accept,
             base_iri=job.base_iri,
@@ -138,7 +112,9 @@ def _start(store: FreshStore, job: QueryJob) -> Answer:
 
     for retry in range(_STORE_RETRIES):
         try:
-            return attempt(store.current() if retry == 0 else store.reopen())
+            if retry:
+                store.reopen()
+            return attempt()
         except (OSError, RuntimeError) as error:
             failure = error
             time.sleep(_FIRST_RETRY_SECONDS * 2**retry)

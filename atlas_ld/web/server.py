@@ -1,11 +1,14 @@
-"""Running the app under uvicorn, for `atlas-ld serve`."""
+"""Running the app under uvicorn, for `atlas-ld serve`: one process, or several worker processes."""
 
 from __future__ import annotations
 
-import uvicorn
+import os
 
-from atlas_ld.datadir import DataDir
+import uvicorn
+from fastapi import FastAPI
+
 from atlas_ld.settings import Settings
+from atlas_ld.store_choice import open_store
 from atlas_ld.web.app import create_app
 
 # Room for the method, the protocol version and the line breaks beyond the longest URL and header fields the app
@@ -14,24 +17,36 @@ from atlas_ld.web.app import create_app
 _REQUEST_HEAD_ROOM = 1024
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the store of `settings.store` until interrupted.
+def app_from_environment() -> FastAPI:
+    """The app of the settings in the environment: what each worker process builds (`serve(workers=N)`)."""
+    settings = Settings()
+    return create_app(settings, open_store(settings, read_only=not settings.enable_update))
 
-    Read-only (the store opened read-only, so an ingest may run beside it) unless `settings.enable_update`.
-    Raises FileNotFoundError when there is no store to serve read-only, and ValueError when updates are on
-    without a token.
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, workers: int = 1) -> None:
+    """Serve the store of `settings` until interrupted, in `workers` processes.
+
+    Read-only (an embedded store opened read-only, so that an ingest may run beside it, and each process sees
+    what the ingest commits) unless `settings.enable_update`. Raises FileNotFoundError when there is no store to
+    serve read-only, and ValueError when updates are on without a token, or on an embedded store with several
+    workers (only one process may write it).
     """
-    data = DataDir(settings.store)
-    if not settings.enable_update and not data.has_store():
-        raise FileNotFoundError(f"no store in {data.root}: run `atlas-ld ingest` first")
-    app = create_app(settings, data.open_store(read_only=not settings.enable_update))
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        proxy_headers=True,
+    if workers > 1 and settings.enable_update and not settings.remote_store:
+        raise ValueError("updates on the embedded store need one worker: only one process may write it")
+    options = {
+        "host": host,
+        "port": port,
+        "proxy_headers": True,
         # A request head still incomplete past twice the limits is refused by the parser itself (a bare 400):
         # a client trickling megabytes of headers is not buffered until it is done.
-        h11_max_incomplete_event_size=2 * (settings.max_url_length + settings.max_header_bytes) + _REQUEST_HEAD_ROOM,
-        timeout_graceful_shutdown=5,
-    )
+        "h11_max_incomplete_event_size": 2 * (settings.max_url_length + settings.max_header_bytes)
+        + _REQUEST_HEAD_ROOM,
+        "timeout_graceful_shutdown": 5,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings, open_store(settings, read_only=not settings.enable_update)), **options)
+        return
+    # Worker processes start afresh: they read the settings from the environment, as uvicorn passes no object.
+    open_store(settings, read_only=True)  # fails here, once, if there is nothing to serve
+    os.environ.update(settings.environment())
+    uvicorn.run("atlas_ld.web.server:app_from_environment", factory=True, workers=workers, **options)  # type: ignore[arg-type]

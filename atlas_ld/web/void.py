@@ -26,7 +26,7 @@ from atlas_ld.web.rdf_documents import (
 def void_router(settings: Settings, store: GraphStore) -> APIRouter:
     """The VoID route; statistics are counted once per version of the store."""
     router = APIRouter(tags=["dataset description"])
-    dumps_dir = DataDir(settings.store).dumps
+    dumps_dir = DataDir(settings.data_folder).dumps
     uris = UriScheme(settings.base_uri)
 
     @lru_cache(maxsize=2)

@@ -1,0 +1,23 @@
+"""The store a command works on, chosen once from the settings: the data folder's embedded Oxigraph store, or the
+SPARQL 1.1 server that `--store` names by its URL."""
+
+from __future__ import annotations
+
+from atlas_ld.datadir import DataDir
+from atlas_ld.remote_store import RemoteEndpoint, RemoteStore
+from atlas_ld.settings import Settings
+from atlas_ld.store import GraphStore
+
+
+def open_store(settings: Settings, *, read_only: bool) -> GraphStore:
+    """The store of `settings`. Raises FileNotFoundError when an embedded store to read has not been made yet,
+    OSError when it cannot be opened (another process writing it)."""
+    if settings.remote_store:
+        endpoint = RemoteEndpoint.of(
+            settings.remote_store, settings.store_update_url or None, settings.store_union_parameters
+        )
+        return RemoteStore(endpoint, timeout=settings.query_timeout)
+    data = DataDir(settings.data_folder)
+    if read_only and not data.has_store():
+        raise FileNotFoundError(f"no store in {data.root}: run `atlas-ld ingest` first, or give --store DIR|URL")
+    return data.open_store(read_only=read_only)
