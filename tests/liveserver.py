@@ -28,7 +28,7 @@ _START_SECONDS = 30.0
 _STOP_SECONDS = 10.0
 _LAUNCH = (
     "import sys; from atlas_ld.settings import Settings; from atlas_ld.web.server import serve; "
-    "serve(Settings(), host=sys.argv[1], port=int(sys.argv[2]))"
+    "serve(Settings(), host=sys.argv[1], port=int(sys.argv[2]), workers=int(sys.argv[3]))"
 )
 
 
@@ -121,11 +121,12 @@ def live_server(
     update_token: str | None = None,
     base_uri: str | None = None,
     env: Mapping[str, str] | None = None,
+    workers: int = 1,
 ) -> Iterator[LiveServer]:
     """Start a server on `data_dir`, wait until it answers, stop it on exit.
 
     With `update_token`, updates are on (`ATLAS_LD_ENABLE_UPDATE`) and the token is passed in the environment.
-    `env` adds or overrides any other `ATLAS_LD_*` setting.
+    `env` adds or overrides any other `ATLAS_LD_*` setting. `workers` is `atlas-ld serve --workers`.
     """
     host, port = "127.0.0.1", free_port()
     settings_env = {"ATLAS_LD_STORE": str(data_dir)}
@@ -137,7 +138,7 @@ def live_server(
     log = data_dir.parent / f"server-{port}.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-c", _LAUNCH, host, str(port)],
+            [sys.executable, "-c", _LAUNCH, host, str(port), str(workers)],
             env=process_env,
             stdout=output,
             stderr=subprocess.STDOUT,
