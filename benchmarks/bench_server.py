@@ -52,7 +52,7 @@ BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.
 _START_SECONDS = 60.0
 
 
-def _step(message: str) -> None:
+def step(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
@@ -74,9 +74,9 @@ def find_or_make_store(store: Path | None, pages: int, out: Path) -> Path:
     target = out / f"store-{pages}"
     shutil.rmtree(target, ignore_errors=True)
     corpus = out / f"corpus-{pages}"
-    _step(f"corpus of {pages:,} pages in {corpus}")
+    step(f"corpus of {pages:,} pages in {corpus}")
     write_corpus(corpus, pages)
-    _step(f"atlas-ld ingest into {target}")
+    step(f"atlas-ld ingest into {target}")
     command = [sys.executable, "-m", "atlas_ld", "ingest", "--store", str(target), "--no-dumps", str(corpus)]
     subprocess.run(command, check=True, cwd=ROOT)
     return target
@@ -241,7 +241,7 @@ def time_queries(
     with httpx.Client(timeout=None) as atlas, httpx.Client(timeout=None) as oxigraph:
         for bench in queries:
             query = bench.query
-            _step(f"query {query.name}")
+            step(f"query {query.name}")
             (first, rows), (_, expected) = _ask(atlas, atlas_url, query.text), _ask(oxigraph, oxigraph_url, query.text)
             if rows != expected:
                 raise RuntimeError(f"{query.name}: atlas-ld gave {rows} rows, oxigraph {expected}")
@@ -344,7 +344,7 @@ def dereference(
     """A fresh server, warmed up on other resources than the measured ones: nothing measured is already cached."""
     with live_server(data) as server:
         hammer(server, "warm-up", warm_up, accept, clients, seconds)
-        _step(f"{label}: {clients} clients for up to {seconds:.0f} s")
+        step(f"{label}: {clients} clients for up to {seconds:.0f} s")
         return hammer(server, label, paths, accept, clients, seconds)
 
 
@@ -460,7 +460,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
 
     data = find_or_make_store(args.store, args.pages, args.out)
-    _step(f"resources of {data}")
+    step(f"resources of {data}")
     sample = sample_resources(data)
     figures = Figures(data, sample, args.runs, args.clients)
 

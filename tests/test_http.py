@@ -176,6 +176,16 @@ def test_every_http_setting_is_documented_with_its_variable() -> None:
     assert "update_token" not in repr(Settings(update_token="visible?"))
 
 
+def test_settings_go_to_a_worker_process_through_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    given = Settings(
+        store="http://127.0.0.1:7878/query", personal_data=False, max_rows=5, cors_origins=("https://a", "https://b")
+    )
+    for name, value in given.environment().items():
+        monkeypatch.setenv(name, value)
+    assert Settings() == given
+    assert Settings().remote_store == "http://127.0.0.1:7878/query"
+
+
 def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ATLAS_LD_ENABLE_UPDATE", "true")
     monkeypatch.setenv("ATLAS_LD_SERVICE_ALLOWLIST", "http://a/sparql http://b/sparql")

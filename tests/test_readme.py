@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
+from atlas_ld.settings import Settings
 
 from atlas_ld.datadir import DataDir
 from example_data import ingest_examples
@@ -25,6 +28,12 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> DataDir:
 
 def test_the_readme_has_example_queries() -> None:
     assert len(readme_queries()) >= 2
+
+
+def test_every_setting_is_in_the_readme_with_its_help() -> None:
+    text = README.read_text(encoding="utf-8")
+    for f in fields(Settings):
+        assert f"| `{f.metadata['env']}` | {f.metadata['help']} |" in text, f.name
 
 
 def test_funding_per_year_gives_the_totals_of_page_12523(data: DataDir) -> None:
