@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from http.client import HTTPResponse
@@ -32,6 +32,9 @@ _N_TRIPLES = "application/n-triples"
 _GENERATED_AT = "http://www.w3.org/ns/prov#generatedAtTime"
 # How long the time of the last ingest is taken as known: every page and document asks for it.
 _STAMP_SECONDS = 2.0
+# Triples per INSERT DATA operation: Virtuoso refuses one of much more than a thousand (its SQL text grows past
+# its limit); several operations in one request still commit together.
+_TRIPLES_PER_INSERT = 500
 
 
 def default_update_url(query_url: str) -> str:
@@ -61,31 +64,45 @@ def authorization_from_environment(environ: Mapping[str, str] = os.environ) -> s
 
 @dataclass(frozen=True)
 class RemoteEndpoint:
-    """Where a SPARQL server takes queries and updates, the credentials it wants, and the query parameters that
-    make its default graph the union of its named graphs (for a query that picks no dataset of its own)."""
+    """Where a SPARQL server takes queries, updates and (if it has it) the Graph Store Protocol, the credentials it
+    wants, and the query parameters that make its default graph the union of its named graphs (for a query that
+    picks no dataset of its own)."""
 
     query_url: str
     update_url: str
+    graph_store_url: str | None = None
     authorization: str | None = None
     union_parameters: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def of(cls, query_url: str, update_url: str | None = None, union_parameters: str = "") -> RemoteEndpoint:
+    def of(
+        cls,
+        query_url: str,
+        update_url: str | None = None,
+        union_parameters: str = "",
+        graph_store_url: str | None = None,
+    ) -> RemoteEndpoint:
         """From the settings; `union_parameters` as in a URL's query string (`union-default-graph`)."""
         return cls(
             query_url,
             update_url or default_update_url(query_url),
+            graph_store_url or None,
             authorization_from_environment(),
             tuple(parse_qsl(union_parameters, keep_blank_values=True)),
         )
 
 
 class RemoteStore:
-    """`GraphStore` over a SPARQL 1.1 server. `timeout` bounds each request: the server stops its own work."""
+    """`GraphStore` over a SPARQL 1.1 server. `timeout` bounds each request: the server stops its own work.
 
-    def __init__(self, endpoint: RemoteEndpoint, *, timeout: float = 60.0) -> None:
+    The graphs under `graphs_under` (the base URI's `graph/`) are atlas-ld's: the list of graphs, the dumps and the
+    counts leave out whatever else the server holds (another data set, Virtuoso's own graphs).
+    """
+
+    def __init__(self, endpoint: RemoteEndpoint, *, timeout: float = 60.0, graphs_under: str = "") -> None:
         self.endpoint = endpoint
         self.timeout = timeout
+        self._ours = f'FILTER(STRSTARTS(STR(?g), {ox.Literal(graphs_under)}))' if graphs_under else ""
         self._stamp: tuple[float, float] = (0.0, float("-inf"))  # (last write, when it was read)
 
     def __repr__(self) -> str:
@@ -101,18 +118,19 @@ class RemoteStore:
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
-        form = query_form(sparql)
-        graph_wanted = form in ("CONSTRUCT", "DESCRIBE")
-        params = [("default-graph-uri", g) for g in default_graph or ()]
-        params += [("named-graph-uri", g) for g in named_graphs or ()]
+        graph_wanted = query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
+        fields = [("query", _with_base(sparql, base_iri))]
+        fields += [("default-graph-uri", g) for g in default_graph or ()]
+        fields += [("named-graph-uri", g) for g in named_graphs or ()]
         if default_graph is None and not names_dataset(sparql):
-            params += self.endpoint.union_parameters
+            fields += self.endpoint.union_parameters
+        # A form, not a body of application/sparql-query: Virtuoso never answers that one.
         response = self._send(
+            "POST",
             self.endpoint.query_url,
-            _with_base(sparql, base_iri),
-            "application/sparql-query",
+            urlencode(fields).encode(),
+            "application/x-www-form-urlencoded",
             accept=_N_TRIPLES if graph_wanted else f"{_RESULTS_JSON}, {_N_TRIPLES};q=0.5",
-            params=params,
         )
         media_type = response.headers.get_content_type()
         if media_type in (_N_TRIPLES, "text/plain", "text/turtle"):
@@ -129,7 +147,8 @@ class RemoteStore:
         return ox.parse_query_results(response, results_format)
 
     def named_graphs(self) -> list[str]:
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        # `GRAPH ?g { }` would be cheaper, but Virtuoso answers it with one empty row.
+        rows = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")
         return [row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode)]  # type: ignore[union-attr, index]
 
     def dump(self, output: IO[bytes], format: ox.RdfFormat, *, graph: str | None = None) -> None:
@@ -137,14 +156,15 @@ class RemoteStore:
             triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}")
             ox.serialize(triples, output, format)  # type: ignore[arg-type]
         elif format.supports_datasets:
-            rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            rows = self.query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")
             quads = (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)  # type: ignore[union-attr, index]
             ox.serialize(quads, output, format)
         else:
-            ox.serialize(self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"), output, format)  # type: ignore[arg-type]
+            triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")
+            ox.serialize(triples, output, format)  # type: ignore[arg-type]
 
     def triple_count(self) -> int:
-        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")
         return int(next(iter(rows))["n"].value)  # type: ignore[call-overload, index]
 
     def last_modified(self) -> float:
@@ -163,21 +183,30 @@ class RemoteStore:
     # -- writing ------------------------------------------------------------------------------------------------
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
-        self._send(self.endpoint.update_url, _with_base(sparql, base_iri), "application/sparql-update").close()
+        body = urlencode([("update", _with_base(sparql, base_iri))]).encode()
+        self._send("POST", self.endpoint.update_url, body, "application/x-www-form-urlencoded").close()
         self._stamp = (self._stamp[0], float("-inf"))
 
     def replace_graphs(
         self, graphs: Mapping[str, Iterable[ox.Triple]], *, add: Mapping[str, Iterable[ox.Triple]] | None = None
     ) -> None:
-        # One update request: the servers named above run it as one transaction, so a reader sees every graph
-        # old or new.
+        """With the Graph Store Protocol, one PUT per graph (and a POST for what is added): each replaces its
+        graph atomically. Without it, one update request, which the servers named above run as one transaction.
+        Either way a reader sees each graph old or new."""
+        if self.endpoint.graph_store_url:
+            for graph, triples in graphs.items():
+                self._put(graph, ntriples(triples), method="PUT")
+            for graph, triples in (add or {}).items():
+                if body := ntriples(triples):
+                    self._put(graph, body, method="POST")
+            self._stamp = (self._stamp[0], float("-inf"))
+            return
         drops = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs]
-        blocks = [
-            f"GRAPH {ox.NamedNode(g)} {{\n{body}}}"
+        inserts = [
+            f"INSERT DATA {{ GRAPH {ox.NamedNode(g)} {{\n{ntriples(chunk)}}} }}"
             for g, triples in [*graphs.items(), *(add or {}).items()]
-            if (body := ntriples(triples))
+            for chunk in _chunks(list(triples), _TRIPLES_PER_INSERT)
         ]
-        inserts = [f"INSERT DATA {{\n{chr(10).join(blocks)}\n}}"] if blocks else []
         if drops or inserts:
             self.update(" ;\n".join([*drops, *inserts]))
 
@@ -186,24 +215,27 @@ class RemoteStore:
 
     # -- HTTP ---------------------------------------------------------------------------------------------------
 
-    def _send(
-        self,
-        url: str,
-        body: str,
-        content_type: str,
-        *,
-        accept: str | None = None,
-        params: Sequence[tuple[str, str]] = (),
-    ) -> HTTPResponse:
-        """POST `body`. A 400 is the engine's syntax error (SyntaxError), another error status StoreRefused, no
+    def _put(self, graph: str, body: str, *, method: str) -> None:
+        """A Graph Store Protocol write of N-Triples to `graph`; an empty PUT deletes the graph."""
+        url = f"{self.endpoint.graph_store_url}?{urlencode({'graph': graph})}"
+        if method == "PUT" and not body:
+            try:
+                self._send("DELETE", url, b"", _N_TRIPLES).close()
+            except StoreRefused as error:
+                if " 404:" not in str(error):
+                    raise
+            return
+        self._send(method, url, body.encode(), _N_TRIPLES).close()
+
+    def _send(self, method: str, url: str, body: bytes, content_type: str, *, accept: str | None = None) -> HTTPResponse:
+        """One request. A 400 is the engine's syntax error (SyntaxError), another error status StoreRefused, no
         answer at all StoreUnavailable."""
-        headers = {"Content-Type": f"{content_type}; charset=utf-8"}
+        headers = {"Content-Type": f"{content_type}; charset=utf-8" if content_type != _N_TRIPLES else content_type}
         if accept:
             headers["Accept"] = accept
         if self.endpoint.authorization:
             headers["Authorization"] = self.endpoint.authorization
-        target = f"{url}?{urlencode(params)}" if params else url
-        request = Request(target, data=body.encode(), headers=headers, method="POST")
+        request = Request(url, data=body, headers=headers, method=method)
         try:
             return urlopen(request, timeout=self.timeout)  # type: ignore[no-any-return]
         except HTTPError as error:
@@ -213,6 +245,11 @@ class RemoteStore:
             raise StoreRefused(f"{url} answered {error.code}: {message[:1000]}") from None
         except (URLError, OSError) as error:  # refused, unreachable, timed out
             raise StoreUnavailable(f"{url} could not be reached ({getattr(error, 'reason', error)})") from None
+
+
+def _chunks(items: Sequence[ox.Triple], size: int) -> Iterator[Sequence[ox.Triple]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _with_base(sparql: str, base_iri: str | None) -> str:

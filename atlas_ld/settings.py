@@ -49,6 +49,14 @@ class Settings:
             "'/update'). Credentials come from ATLAS_LD_STORE_TOKEN, or ATLAS_LD_STORE_USER and _PASSWORD.",
         },
     )
+    store_graph_store_url: str = field(
+        default_factory=lambda: _env("ATLAS_LD_STORE_GRAPH_STORE_URL", ""),
+        metadata={
+            "env": "ATLAS_LD_STORE_GRAPH_STORE_URL",
+            "help": "With a SPARQL server as the store: its Graph Store Protocol URL; set, ingest replaces each "
+            "project graph with a PUT (faster than SPARQL Update on Virtuoso), else with one update per batch.",
+        },
+    )
     store_union_parameters: str = field(
         default_factory=lambda: _env("ATLAS_LD_STORE_UNION_PARAMETERS", ""),
         metadata={

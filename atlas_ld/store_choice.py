@@ -7,6 +7,7 @@ from atlas_ld.datadir import DataDir
 from atlas_ld.remote_store import RemoteEndpoint, RemoteStore
 from atlas_ld.settings import Settings
 from atlas_ld.store import GraphStore
+from atlas_ld.uris import UriScheme
 
 
 def open_store(settings: Settings, *, read_only: bool) -> GraphStore:
@@ -14,9 +15,12 @@ def open_store(settings: Settings, *, read_only: bool) -> GraphStore:
     OSError when it cannot be opened (another process writing it)."""
     if settings.remote_store:
         endpoint = RemoteEndpoint.of(
-            settings.remote_store, settings.store_update_url or None, settings.store_union_parameters
+            settings.remote_store,
+            settings.store_update_url or None,
+            settings.store_union_parameters,
+            settings.store_graph_store_url or None,
         )
-        return RemoteStore(endpoint, timeout=settings.query_timeout)
+        return RemoteStore(endpoint, timeout=settings.query_timeout, graphs_under=UriScheme(settings.base_uri).graph(""))
     data = DataDir(settings.data_folder)
     if read_only and not data.has_store():
         raise FileNotFoundError(f"no store in {data.root}: run `atlas-ld ingest` first, or give --store DIR|URL")
