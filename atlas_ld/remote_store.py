@@ -144,6 +144,10 @@ class RemoteStore:
         if results_format is None:
             response.close()
             raise StoreRefused(f"{self.endpoint.query_url} answered in {media_type}, not SPARQL results")
+        if "virtuoso" in response.headers.get("Server", "").lower():
+            # Virtuoso labels blank nodes `nodeID://b1`, which no RDF syntax allows and pyoxigraph refuses.
+            with response:
+                return ox.parse_query_results(response.read().replace(b'"nodeID://', b'"nodeID-'), results_format)
         return ox.parse_query_results(response, results_format)
 
     def named_graphs(self) -> list[str]:

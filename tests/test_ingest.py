@@ -69,9 +69,13 @@ class Folder:
 @pytest.fixture(params=BACKENDS)
 def new_folder(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[str], Folder]]:
     """Data folders under tmp_path by name, each with a store of the kind the test runs on."""
+    made: list[str] = []
     with ExitStack() as stack:
 
         def make(name: str) -> Folder:
+            if request.param == "virtuoso" and made:
+                pytest.skip("a comparison of two stores: there is one Virtuoso server")
+            made.append(name)
             store, _ = stack.enter_context(backend_store(request.param, tmp_path / name))
             return Folder(tmp_path / name, store)
 
