@@ -184,6 +184,14 @@ class Settings:
             "there and marked with the response header 'Atlas-LD-Truncated: true'. 0: no cap.",
         },
     )
+    query_cache_bytes: int = field(
+        default_factory=lambda: _env_int("ATLAS_LD_QUERY_CACHE_BYTES", 64 << 20),
+        metadata={
+            "env": "ATLAS_LD_QUERY_CACHE_BYTES",
+            "help": "Memory for answers kept until the store's next write, in bytes (an answer of more than a "
+            "quarter of it is not kept); the same query asked by several clients at once runs once. 0: none kept.",
+        },
+    )
     query_workers: int = field(
         default_factory=lambda: _env_int("ATLAS_LD_QUERY_WORKERS", 2),
         metadata={

@@ -21,6 +21,7 @@ from sample_graphs import BASE, SAMPLE_TRIG, TITLE_12523, TITLE_16323
 from atlas_ld.datadir import DataDir
 from atlas_ld.settings import Settings
 from atlas_ld.web.query_pool import WorkerPool
+from atlas_ld.web.answer_cache import CachedQueries
 from atlas_ld.web.query_runner import InlineQueries, query_runner
 from atlas_ld.web.sparql_protocol import QueryOperation
 
@@ -143,7 +144,8 @@ def test_a_worker_killed_from_outside_is_replaced(server: LiveServer) -> None:
     os.kill(victim, signal.SIGKILL)
     time.sleep(0.5)
     with httpx.Client(base_url=server.url, timeout=10) as client, ThreadPoolExecutor(WORKERS + 1) as pool:
-        answers = list(pool.map(lambda _: query(client, TITLES), range(2 * WORKERS)))
+        # Each text its own (a comment apart), so that none is answered from the kept answers of another.
+        answers = list(pool.map(lambda i: query(client, f"{TITLES}\n# {i}"), range(2 * WORKERS)))
     assert all(a.status_code == 200 for a in answers)
     assert [b["title"]["value"] for b in answers[0].json()["results"]["bindings"]] == sorted([TITLE_12523, TITLE_16323])
     replaced = query_workers(server)
@@ -258,8 +260,10 @@ def test_the_embedded_store_gets_worker_processes_and_others_answer_inline(tmp_p
     data = tmp_path / "data"
     write_store(data, SAMPLE_TRIG + filler(10))
     store = DataDir(data).open_store(read_only=True)
-    runner = query_runner(Settings(store=data, query_workers=1, query_timeout=7, max_rows=3), store)
+    runner = query_runner(Settings(store=data, query_workers=1, query_timeout=7, max_rows=3, query_cache_bytes=0), store)
     assert isinstance(runner, WorkerPool) and (runner.size, runner.timeout, runner.max_rows) == (1, 7, 3)
+    kept = query_runner(Settings(store=data, query_workers=1), store)
+    assert isinstance(kept, CachedQueries) and isinstance(kept.runner, WorkerPool)
     # A store that bounds its own time (a remote server) is asked from the server process, capped all the same.
     inline = InlineQueries(store, max_rows=3)
     ranks = f"SELECT ?rank WHERE {{ ?thing <{BASE}def/rank> ?rank }} ORDER BY ?rank"

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import httpx

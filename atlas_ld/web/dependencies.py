@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hmac
 
+import anyio
+
 from fastapi import Request
 
 from atlas_ld.settings import Settings
@@ -23,6 +25,15 @@ def store_of(request: Request) -> GraphStore:
 
 def queries_of(request: Request) -> QueryRunner:
     return request.app.state.queries  # type: ignore[no-any-return]
+
+
+def query_threads_of(request: Request) -> anyio.CapacityLimiter:
+    """The threads that may wait on query answers: a few, apart from the ones pages and dereferences run in, so
+    that a queue of slow queries never holds up a page. Made on first use, inside the app's event loop."""
+    state = request.app.state
+    if getattr(state, "query_threads", None) is None:
+        state.query_threads = anyio.CapacityLimiter(max(4, 2 * settings_of(request).query_workers))
+    return state.query_threads  # type: ignore[no-any-return]
 
 
 def settings_of(request: Request) -> Settings:

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from atlas_ld.settings import Settings
 from atlas_ld.store import EmbeddedStore, GraphStore
+from atlas_ld.web.answer_cache import CachedQueries
 from atlas_ld.web.answers import Answer, answer_query
 from atlas_ld.web.query_pool import WorkerPool
 from atlas_ld.web.sparql_protocol import QueryOperation
@@ -61,9 +62,15 @@ class InlineQueries:
 
 
 def query_runner(settings: Settings, store: GraphStore) -> QueryRunner:
-    """Worker processes for the embedded store, the calling thread for any other."""
+    """Worker processes for the embedded store, the calling thread for any other; their answers kept per version
+    of the store unless `settings.query_cache_bytes` is 0."""
+    runner: QueryRunner
     if isinstance(store, EmbeddedStore):
-        return WorkerPool(
+        runner = WorkerPool(
             store.location, size=settings.query_workers, timeout=settings.query_timeout, max_rows=settings.max_rows
         )
-    return InlineQueries(store, max_rows=settings.max_rows)
+    else:
+        runner = InlineQueries(store, max_rows=settings.max_rows)
+    if not settings.query_cache_bytes:
+        return runner
+    return CachedQueries(runner, store, max_bytes=settings.query_cache_bytes, wait_seconds=settings.query_timeout)

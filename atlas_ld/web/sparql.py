@@ -10,14 +10,16 @@ behalf.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from atlas_ld.web.answers import Answer, perform_update
-from atlas_ld.web.dependencies import queries_of, require_update_access, settings_of, store_of
+from atlas_ld.web.dependencies import queries_of, query_threads_of, require_update_access, settings_of, store_of
 from atlas_ld.web.errors import bad_request
 from atlas_ld.web.negotiation import HTML, RDF, RESULTS, prefers
 from atlas_ld.web.query_ui import query_ui_response
@@ -167,13 +169,14 @@ async def _dispatch(request: Request) -> Response:
         require_update_access(request)
         return await _update(request, operation)
     settings = settings_of(request)
-    answer = await run_in_threadpool(
+    ask = partial(
         queries_of(request).answer,
         operation,
         accept=request.headers.get("accept"),
         base_iri=_endpoint(request),
         allowed_services=settings.service_allowlist,
     )
+    answer = await anyio.to_thread.run_sync(ask, limiter=query_threads_of(request))
     return ClosingStreamingResponse(
         answer.chunks, media_type=answer.media_type, headers=_answer_headers(answer, settings.max_rows)
     )
