@@ -296,3 +296,16 @@ def test_iter_page_files_expands_folders_sorted(tmp_path: Path) -> None:
 def test_12523_equals_the_record_built_by_hand(whole: ProjectRecord, record_12523: ProjectRecord) -> None:
     """The shared hand-built record (tests/conftest.py) holds every value of the page, typed out independently."""
     assert dataclasses.replace(whole, source_file=record_12523.source_file) == record_12523
+
+
+def test_a_label_first_seen_empty_takes_its_value_from_a_later_copy() -> None:
+    # Found by test_repeated_blocks_keep_the_first_values: the page's opening block repeated just before the
+    # second "Contexte" heading leaves a first "Contexte" with nothing after it; the context is the later one.
+    lines = (PAGES / "12523.txt").read_text(encoding="utf-8").split("\n")
+    first, second = (i for i, line in enumerate(lines) if line == "Contexte")
+    assert second == first + 1  # the heading printed twice
+    start = next(i for i, line in enumerate(lines) if line.startswith("Atlas français"))
+    repeated = lines[:second] + lines[start:second] + lines[second:]
+    record = parse_page_text("\n".join(repeated), source_file="12523.txt")
+    assert record.context[0].startswith("Ville moyenne française de 35000 habitants")
+    assert record.context == parse_page_text("\n".join(lines), source_file="12523.txt").context

@@ -84,7 +84,9 @@ class _RecordBuilder:
         if label.kind not in _MULTI_VALUED and label.key in self.seen:
             self.log.add(section.line.number, f"label {label.text!r} repeated; the first value is kept")
             return
-        self.seen.add(label.key)
+        # A label with nothing after it has no value yet: a later one with a value is the first value.
+        if section.values or label.kind in (Kind.FLAG, Kind.FOOTER):
+            self.seen.add(label.key)
         if label.kind is Kind.VALUE:
             self._value(section)
         elif label.kind is Kind.TEXT:
