@@ -14,7 +14,7 @@ import base64
 import os
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from http.client import HTTPResponse
 from typing import IO
@@ -71,7 +71,7 @@ class RemoteEndpoint:
     query_url: str
     update_url: str
     graph_store_url: str | None = None
-    authorization: str | None = None
+    authorization: str | None = field(default=None, repr=False)  # a secret: kept out of logs
     union_parameters: tuple[tuple[str, str], ...] = ()
 
     @classmethod

@@ -15,6 +15,7 @@ from liveserver import write_store
 from sample_graphs import SAMPLE_TRIG
 
 from atlas_ld.datadir import DataDir
+from atlas_ld.queries import ready_queries
 from atlas_ld.store import EmbeddedStore
 from atlas_ld.web.answer_cache import CachedQueries
 from atlas_ld.web.answers import Answer
@@ -91,3 +92,35 @@ def test_an_answer_too_large_or_left_half_way_is_not_kept(store: EmbeddedStore) 
     ask(cache)
     ask(cache)
     assert runner.computed == 2
+
+
+def test_accept_headers_that_choose_the_same_format_share_an_answer(store: EmbeddedStore) -> None:
+    runner = Counting(store)
+    cache = CachedQueries(runner, store, max_bytes=1 << 20, wait_seconds=5)
+    operation = QueryOperation(TITLES.text)
+    for accept in ("application/sparql-results+json", "application/sparql-results+json,*/*;q=0.9", None):
+        answer = cache.answer(operation, accept=accept, base_iri=BASE + "sparql")
+        assert answer.media_type == "application/sparql-results+json"
+        b"".join(answer.chunks)
+    assert runner.computed == 1
+    csv = cache.answer(operation, accept="text/csv", base_iri=BASE + "sparql")
+    assert csv.media_type == "text/csv" and b"".join(csv.chunks).startswith(b"t\r\n")
+    assert runner.computed == 2
+
+
+def test_the_ready_queries_are_answered_before_anyone_asks(store: EmbeddedStore) -> None:
+    runner = Counting(store)
+    ready = [QueryOperation(q.text) for q in ready_queries(BASE)]
+    cache = CachedQueries(runner, store, max_bytes=1 << 20, wait_seconds=5, warm_up=ready)
+    cache.start()
+    try:
+        deadline = time.monotonic() + 10
+        while runner.computed < len(ready):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(0.1)  # the last one kept
+        for operation in ready:
+            b"".join(cache.answer(operation, accept="application/sparql-results+json", base_iri=BASE).chunks)
+        assert runner.computed == len(ready)
+    finally:
+        cache.close()

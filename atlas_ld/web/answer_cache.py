@@ -8,18 +8,29 @@ a new version never meets an old answer; the least recently used answers go firs
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
+from atlas_ld.sparql_syntax import query_form
 from atlas_ld.store import GraphStore
 from atlas_ld.web.answers import Answer
+from atlas_ld.web.errors import HttpError, query_workers_busy
+from atlas_ld.web.negotiation import RDF, RESULTS, negotiate
 from atlas_ld.web.sparql_protocol import QueryOperation
 
 if TYPE_CHECKING:  # the runner module chooses this one: no import back at run time
     from atlas_ld.web.query_runner import QueryRunner
+
+
+_WARM_CHECK_SECONDS = 2.0
+# The ready queries hold no relative IRI, so the base they are warmed with is not part of their key.
+_WARM_BASE = "http://localhost/sparql"
+_RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)")
 
 
 @dataclass(frozen=True)
@@ -31,23 +42,36 @@ class _Kept:
 
 class CachedQueries:
     """A `QueryRunner` that keeps the answers of another one. An answer larger than a quarter of `max_bytes` is
-    streamed and not kept; so is one that fails or that the client leaves half-way."""
+    streamed and not kept; so is one that fails or that the client leaves half-way. The `warm_up` queries (the
+    ready ones) are answered in the background whenever the store has a new version."""
 
-    def __init__(self, runner: QueryRunner, store: GraphStore, *, max_bytes: int, wait_seconds: float) -> None:
+    def __init__(
+        self,
+        runner: QueryRunner,
+        store: GraphStore,
+        *,
+        max_bytes: int,
+        wait_seconds: float,
+        warm_up: Sequence[QueryOperation] = (),
+    ) -> None:
         self.runner = runner
         self.store = store
+        self.warm_up = tuple(warm_up)
+        self._warming: threading.Thread | None = None
+        self._stopping = threading.Event()
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_bytes // 4
         self.wait_seconds = wait_seconds
         self._kept: OrderedDict[Hashable, _Kept] = OrderedDict()
         self._size = 0
         self._running: dict[Hashable, threading.Event] = {}
+        self._failures: WeakKeyDictionary[threading.Event, HttpError] = WeakKeyDictionary()
         self._lock = threading.Lock()
 
     def answer(
         self, operation: QueryOperation, *, accept: str | None, base_iri: str, allowed_services: Sequence[str] = ()
     ) -> Answer:
-        key = (operation, accept, base_iri, tuple(allowed_services), self.store.last_modified())
+        key = _key(operation, accept, base_iri, allowed_services, self.store.last_modified())
         while True:
             with self._lock:
                 kept = self._kept.get(key)
@@ -58,13 +82,20 @@ class CachedQueries:
                 if running is None:
                     done = self._running[key] = threading.Event()
                     break
-            # The same query is being answered: its answer will be kept, unless it fails or is too large, and
-            # then this request computes its own.
+            # The same query is being answered: its answer will be kept, or its failure shared (asked again at
+            # once, it would fail the same way); too large to keep, or left by its client, this request computes
+            # its own.
             if not running.wait(self.wait_seconds):
-                done = threading.Event()
-                break
+                raise query_workers_busy(self.wait_seconds)
+            with self._lock:
+                failure = self._failures.get(running)
+            if failure is not None:
+                raise HttpError(failure.status_code, str(failure.detail), failure.headers)
         try:
             answer = self.runner.answer(operation, accept=accept, base_iri=base_iri, allowed_services=allowed_services)
+        except HttpError as error:
+            self._release(key, done, error if error.status_code >= 500 else None)
+            raise
         except BaseException:
             self._release(key, done)
             raise
@@ -101,14 +132,55 @@ class CachedQueries:
                 _, old = self._kept.popitem(last=False)
                 self._size -= len(old.body)
 
-    def _release(self, key: Hashable, done: threading.Event) -> None:
+    def _release(self, key: Hashable, done: threading.Event, failure: HttpError | None = None) -> None:
+        """Let the waiters go; a server-side failure (deadline, lost worker) is theirs too."""
         with self._lock:
             if self._running.get(key) is done:
                 del self._running[key]
+            if failure is not None:
+                self._failures[done] = failure
         done.set()
 
     def start(self) -> None:
         self.runner.start()
+        if self.warm_up and self._warming is None:
+            self._warming = threading.Thread(target=self._warm, name="answer-warming", daemon=True)
+            self._warming.start()
 
     def close(self) -> None:
+        self._stopping.set()
         self.runner.close()
+
+    def _warm(self) -> None:
+        """Answer the `warm_up` queries for each new version of the store, so that the first to ask need not wait."""
+        seen: float | None = None
+        while not self._stopping.wait(0 if seen is None else _WARM_CHECK_SECONDS):
+            try:
+                version = self.store.last_modified()
+                if version == seen:
+                    continue
+                seen = version
+                for operation in self.warm_up:
+                    if self._stopping.is_set():
+                        return
+                    for _ in self.answer(operation, accept=None, base_iri=_WARM_BASE).chunks:
+                        pass
+            except Exception:  # noqa: BLE001 - warming is a courtesy: a query that fails is computed when asked
+                continue
+
+
+def _key(
+    operation: QueryOperation, accept: str | None, base_iri: str, services: Sequence[str], version: float
+) -> Hashable:
+    """What an answer depends on. Accept headers that choose the same media type for the query's kind of result
+    share an answer (YASGUI's and a script's, say)."""
+    form = query_form(operation.text)
+    kinds = {"SELECT": (RESULTS,), "ASK": (RESULTS,), "CONSTRUCT": (RDF,), "DESCRIBE": (RDF,)}.get(form or "")
+    chosen = tuple(
+        None if (offer := negotiate(offers, accept=accept, format=operation.format)) is None else offer.media_type
+        for offers in kinds or (RESULTS, RDF)
+    )
+    # The endpoint's URL is the base of relative IRIs: it matters only to a text that may hold one (a `<` not
+    # followed by a scheme; a comparison operator counts too, which only keeps answers apart).
+    base = base_iri if _RELATIVE_IRI.search(operation.text) else None
+    return (operation.text, operation.default_graphs, operation.named_graphs, chosen, base, tuple(services), version)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from atlas_ld.queries import ready_queries
 from atlas_ld.settings import Settings
 from atlas_ld.store import EmbeddedStore, GraphStore
 from atlas_ld.web.answer_cache import CachedQueries
@@ -73,4 +74,7 @@ def query_runner(settings: Settings, store: GraphStore) -> QueryRunner:
         runner = InlineQueries(store, max_rows=settings.max_rows)
     if not settings.query_cache_bytes:
         return runner
-    return CachedQueries(runner, store, max_bytes=settings.query_cache_bytes, wait_seconds=settings.query_timeout)
+    ready = [QueryOperation(query.text) for query in ready_queries(settings.base_uri)]
+    return CachedQueries(
+        runner, store, max_bytes=settings.query_cache_bytes, wait_seconds=settings.query_timeout, warm_up=ready
+    )

@@ -20,7 +20,7 @@ from fastapi.responses import Response
 
 from atlas_ld.web.answers import Answer, perform_update
 from atlas_ld.web.dependencies import queries_of, query_threads_of, require_update_access, settings_of, store_of
-from atlas_ld.web.errors import bad_request
+from atlas_ld.web.errors import bad_request, query_workers_busy
 from atlas_ld.web.negotiation import HTML, RDF, RESULTS, prefers
 from atlas_ld.web.query_ui import query_ui_response
 from atlas_ld.web.service_description import describe_service
@@ -176,7 +176,16 @@ async def _dispatch(request: Request) -> Response:
         base_iri=_endpoint(request),
         allowed_services=settings.service_allowlist,
     )
-    answer = await anyio.to_thread.run_sync(ask, limiter=query_threads_of(request))
+    threads = query_threads_of(request)
+    # Waiting for one of the query threads counts toward the query's time: past it, the client is told to retry.
+    with anyio.move_on_after(settings.query_timeout) as waiting:
+        await threads.acquire_on_behalf_of(request)
+    if waiting.cancelled_caught:
+        raise query_workers_busy(settings.query_timeout)
+    try:
+        answer = await anyio.to_thread.run_sync(ask)
+    finally:
+        threads.release_on_behalf_of(request)
     return ClosingStreamingResponse(
         answer.chunks, media_type=answer.media_type, headers=_answer_headers(answer, settings.max_rows)
     )
