@@ -185,7 +185,7 @@ class Settings:
         },
     )
     query_cache_bytes: int = field(
-        default_factory=lambda: _env_int("ATLAS_LD_QUERY_CACHE_BYTES", 64 << 20),
+        default_factory=lambda: _env_int("ATLAS_LD_QUERY_CACHE_BYTES", 256 << 20),
         metadata={
             "env": "ATLAS_LD_QUERY_CACHE_BYTES",
             "help": "Memory for answers kept until the store's next write, in bytes (an answer of more than a "

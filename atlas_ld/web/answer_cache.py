@@ -43,7 +43,8 @@ class _Kept:
 class CachedQueries:
     """A `QueryRunner` that keeps the answers of another one. An answer larger than a quarter of `max_bytes` is
     streamed and not kept; so is one that fails or that the client leaves half-way. The `warm_up` queries (the
-    ready ones) are answered in the background whenever the store has a new version."""
+    ready ones) are answered in the background whenever the store has a new version, by `warm_runner`: one
+    without the deadline of clients' queries, so that a busy server still gets them done once."""
 
     def __init__(
         self,
@@ -53,10 +54,12 @@ class CachedQueries:
         max_bytes: int,
         wait_seconds: float,
         warm_up: Sequence[QueryOperation] = (),
+        warm_runner: QueryRunner | None = None,
     ) -> None:
         self.runner = runner
         self.store = store
         self.warm_up = tuple(warm_up)
+        self.warm_runner = warm_runner or runner
         self._warming: threading.Thread | None = None
         self._stopping = threading.Event()
         self.max_bytes = max_bytes
@@ -70,6 +73,16 @@ class CachedQueries:
 
     def answer(
         self, operation: QueryOperation, *, accept: str | None, base_iri: str, allowed_services: Sequence[str] = ()
+    ) -> Answer:
+        return self._answer(self.runner, operation, accept, base_iri, allowed_services)
+
+    def _answer(
+        self,
+        runner: QueryRunner,
+        operation: QueryOperation,
+        accept: str | None,
+        base_iri: str,
+        allowed_services: Sequence[str],
     ) -> Answer:
         key = _key(operation, accept, base_iri, allowed_services, self.store.last_modified())
         while True:
@@ -92,7 +105,7 @@ class CachedQueries:
             if failure is not None:
                 raise HttpError(failure.status_code, str(failure.detail), failure.headers)
         try:
-            answer = self.runner.answer(operation, accept=accept, base_iri=base_iri, allowed_services=allowed_services)
+            answer = runner.answer(operation, accept=accept, base_iri=base_iri, allowed_services=allowed_services)
         except HttpError as error:
             self._release(key, done, error if error.status_code >= 500 else None)
             raise
@@ -163,7 +176,7 @@ class CachedQueries:
                 for operation in self.warm_up:
                     if self._stopping.is_set():
                         return
-                    for _ in self.answer(operation, accept=None, base_iri=_WARM_BASE).chunks:
+                    for _ in self._answer(self.warm_runner, operation, None, _WARM_BASE, ()).chunks:
                         pass
             except Exception:  # noqa: BLE001 - warming is a courtesy: a query that fails is computed when asked
                 continue

@@ -76,5 +76,11 @@ def query_runner(settings: Settings, store: GraphStore) -> QueryRunner:
         return runner
     ready = [QueryOperation(query.text) for query in ready_queries(settings.base_uri)]
     return CachedQueries(
-        runner, store, max_bytes=settings.query_cache_bytes, wait_seconds=settings.query_timeout, warm_up=ready
+        runner,
+        store,
+        max_bytes=settings.query_cache_bytes,
+        wait_seconds=settings.query_timeout,
+        warm_up=ready,
+        # Our own queries, known to end: computed in the server process, with no deadline.
+        warm_runner=InlineQueries(store, max_rows=settings.max_rows),
     )
