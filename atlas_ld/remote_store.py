@@ -103,7 +103,8 @@ class RemoteStore:
         self.endpoint = endpoint
         self.timeout = timeout
         self._ours = f'FILTER(STRSTARTS(STR(?g), {ox.Literal(graphs_under)}))' if graphs_under else ""
-        self._stamp: tuple[float, float] = (0.0, float("-inf"))  # (last write, when it was read)
+        self._stamp: tuple[float, float] = (0.0, float("-inf"))  # (newest ingest, when it was read)
+        self._written_at = 0.0
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.endpoint.query_url!r})"
@@ -172,24 +173,25 @@ class RemoteStore:
         return int(next(iter(rows))["n"].value)  # type: ignore[call-overload, index]
 
     def last_modified(self) -> float:
-        """When the newest project graph was written (its prov:generatedAtTime), read again every few seconds:
-        the server keeps no stamp of its own that every engine would give."""
+        """When the newest project graph was written (its prov:generatedAtTime, read again every few seconds: the
+        server keeps no stamp of its own that every engine would give), or this object's last write if later.
+
+        A write by another program that is not an ingest leaves it as it was."""
         value, read_at = self._stamp
         now = time.monotonic()
-        if now - read_at < _STAMP_SECONDS:
-            return value
-        rows = self.query(f"SELECT (MAX(?t) AS ?last) WHERE {{ GRAPH ?g {{ ?g <{_GENERATED_AT}> ?t }} }}")
-        last = next(iter(rows))["last"]  # type: ignore[call-overload, index]
-        value = datetime.fromisoformat(last.value).timestamp() if last is not None else 0.0
-        self._stamp = (value, now)
-        return value
+        if now - read_at >= _STAMP_SECONDS:
+            rows = self.query(f"SELECT (MAX(?t) AS ?last) WHERE {{ GRAPH ?g {{ ?g <{_GENERATED_AT}> ?t }} }}")
+            last = next(iter(rows))["last"]  # type: ignore[call-overload, index]
+            value = datetime.fromisoformat(last.value).timestamp() if last is not None else 0.0
+            self._stamp = (value, now)
+        return max(value, self._written_at)
 
     # -- writing ------------------------------------------------------------------------------------------------
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         body = urlencode([("update", _with_base(sparql, base_iri))]).encode()
         self._send("POST", self.endpoint.update_url, body, "application/x-www-form-urlencoded").close()
-        self._stamp = (self._stamp[0], float("-inf"))
+        self._wrote()
 
     def replace_graphs(
         self, graphs: Mapping[str, Iterable[ox.Triple]], *, add: Mapping[str, Iterable[ox.Triple]] | None = None
@@ -203,7 +205,7 @@ class RemoteStore:
             for graph, triples in (add or {}).items():
                 if body := ntriples(triples):
                     self._put(graph, body, method="POST")
-            self._stamp = (self._stamp[0], float("-inf"))
+            self._wrote()
             return
         drops = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs]
         inserts = [
@@ -216,6 +218,10 @@ class RemoteStore:
 
     def flush(self) -> None:
         """Nothing is buffered here: each write is a request the server has committed."""
+
+    def _wrote(self) -> None:
+        self._written_at = time.time()
+        self._stamp = (self._stamp[0], float("-inf"))
 
     # -- HTTP ---------------------------------------------------------------------------------------------------
 

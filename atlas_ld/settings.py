@@ -189,7 +189,8 @@ class Settings:
         metadata={
             "env": "ATLAS_LD_QUERY_CACHE_BYTES",
             "help": "Memory for answers kept until the store's next write, in bytes (an answer of more than a "
-            "quarter of it is not kept); the same query asked by several clients at once runs once. 0: none kept.",
+            "quarter of it is not kept); the same query asked by several clients at once runs once. 0: none kept "
+            "(set it behind a SPARQL server that other programs write to, other than atlas-ld ingest).",
         },
     )
     query_workers: int = field(

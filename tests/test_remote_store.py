@@ -33,7 +33,10 @@ from atlas_ld.settings import Settings
 from atlas_ld.store import GraphStore
 from atlas_ld.stats import count_resources
 from atlas_ld.uris import UriScheme
+from atlas_ld.web.answer_cache import CachedQueries
 from atlas_ld.web.app import create_app
+from atlas_ld.web.query_runner import InlineQueries
+from atlas_ld.web.sparql_protocol import QueryOperation
 
 BASE = "https://atlas.example.org/"
 ROOT = Path(__file__).resolve().parent.parent
@@ -227,3 +230,19 @@ def test_graph_store_protocol_writes_give_the_same_graphs_as_updates(tmp_path: P
             ingest([bundled_examples()], store, UriScheme(BASE), quarantine, ingested_at=stamp)
             found.append(all_quads(store))
     assert len(found[0]) > 1000 and found[0] == found[1]
+
+
+def test_a_write_through_atlas_ld_is_a_new_version_of_a_sparql_server(tmp_path: Path) -> None:
+    # Kept answers are keyed on the store's version: behind a SPARQL server, an update sent through atlas-ld
+    # (not only an ingest) must make one, or the next identical query would get the old answer.
+    with oxigraph_server(tmp_path / "oxigraph") as url:
+        store = RemoteStore(RemoteEndpoint.of(url, union_parameters="union-default-graph"))
+        cache = CachedQueries(InlineQueries(store), store, max_bytes=1 << 20, wait_seconds=5)
+        count = QueryOperation("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", format="csv")
+
+        def ask() -> str:
+            return b"".join(cache.answer(count, accept=None, base_iri=url).chunks).decode().split()[-1]
+
+        assert ask() == "0"
+        store.update("INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> <urn:o> } }")
+        assert ask() == "1"
