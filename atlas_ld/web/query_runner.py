@@ -64,7 +64,7 @@ class InlineQueries:
 
 def query_runner(settings: Settings, store: GraphStore) -> QueryRunner:
     """Worker processes for the embedded store, the calling thread for any other; their answers kept per version
-    of the store unless `settings.query_cache_bytes` is 0."""
+    of the store unless `settings.query_cache_bytes` is 0 or a remote store takes updates through the endpoint."""
     runner: QueryRunner
     if isinstance(store, EmbeddedStore):
         runner = WorkerPool(
@@ -72,7 +72,9 @@ def query_runner(settings: Settings, store: GraphStore) -> QueryRunner:
         )
     else:
         runner = InlineQueries(store, max_rows=settings.max_rows)
-    if not settings.query_cache_bytes:
+    # Behind a SPARQL server that takes updates through the endpoint, a write seen by one server process only
+    # would leave the others' kept answers old: none are kept there.
+    if not settings.query_cache_bytes or (settings.enable_update and settings.remote_store):
         return runner
     ready = [QueryOperation(query.text) for query in ready_queries(settings.base_uri)]
     return CachedQueries(
