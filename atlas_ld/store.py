@@ -7,7 +7,9 @@ the web app knowing which.
 
 from __future__ import annotations
 
+import os
 import time
+import weakref
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Protocol
@@ -22,18 +24,34 @@ QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 STAMP_FILE = "LAST_WRITE"
 
 
-def last_write(location: Path) -> float:
-    """POSIX time of the last write committed to the embedded store at `location`; 0.0 before any.
+class WriteStamp:
+    """The time of the last write committed to the embedded store at `location` (POSIX time; 0.0 before any).
 
-    The writer records the time in the file itself: a file's mtime can tick more coarsely than writes come.
+    The writer records the time in a file of its own (a file's mtime can tick more coarsely than writes come) and
+    rewrites it in place; readers keep it open and read it again with one `pread`, as every read of the store
+    asks for it.
     """
-    stamp = Path(location) / STAMP_FILE
-    try:
-        return float(stamp.read_text())
-    except FileNotFoundError:
-        return 0.0
-    except ValueError:  # read while being rewritten: the mtime still tells that it changed
-        return stamp.stat().st_mtime
+
+    def __init__(self, location: Path) -> None:
+        self.path = Path(location) / STAMP_FILE
+        self._fd: int | None = None
+
+    def read(self) -> float:
+        if self._fd is None:
+            try:
+                self._fd = os.open(self.path, os.O_RDONLY)
+            except FileNotFoundError:
+                return 0.0
+            weakref.finalize(self, os.close, self._fd)
+        text = os.pread(self._fd, 64, 0)
+        try:
+            return float(text)
+        except ValueError:  # read while being rewritten: the mtime still tells that it changed
+            return os.fstat(self._fd).st_mtime
+
+    def touch(self) -> None:
+        """Record a write, for the readers."""
+        self.path.write_text(str(time.time()))
 
 
 class StoreUnavailable(RuntimeError):
@@ -91,10 +109,10 @@ class EmbeddedStore:
     def __init__(self, location: Path, *, read_only: bool = False) -> None:
         self.location = Path(location)
         self.read_only = read_only
-        self._stamp = self.location / STAMP_FILE
+        self._stamp = WriteStamp(self.location)
         if read_only:
             # The stamp is read before opening: a write landing in between makes the next read open again.
-            self._seen = last_write(self.location)
+            self._seen = self._stamp.read()
             self._store = ox.Store.read_only(str(self.location))
         else:
             self.location.mkdir(parents=True, exist_ok=True)
@@ -103,7 +121,7 @@ class EmbeddedStore:
     @property
     def _current(self) -> ox.Store:
         """The engine; read-only, opened again after a write, or kept as it was while the files move."""
-        if self.read_only and last_write(self.location) != self._seen:
+        if self.read_only and self._stamp.read() != self._seen:
             try:
                 self.reopen()
             except RuntimeError:  # opened while the writer compacted: the next read tries again
@@ -112,7 +130,7 @@ class EmbeddedStore:
 
     def reopen(self) -> None:
         """Open the store again (read-only instances); raises RuntimeError when its files moved meanwhile."""
-        stamp = last_write(self.location)
+        stamp = self._stamp.read()
         self._store = ox.Store.read_only(str(self.location))
         self._seen = stamp
 
@@ -176,13 +194,13 @@ class EmbeddedStore:
         return len(self._current)
 
     def last_modified(self) -> float:
-        return last_write(self.location)
+        return self._stamp.read()
 
     def flush(self) -> None:
         self._store.flush()
 
     def _touch(self) -> None:
-        self._stamp.write_text(str(time.time()))
+        self._stamp.touch()
 
 
 def ntriples(triples: Iterable[ox.Triple]) -> str:
