@@ -20,6 +20,7 @@ from atlas_ld.ingest_report import Finding, StageClock
 from atlas_ld.mapping import map_record, static_graphs
 from atlas_ld.parse import read_page
 from atlas_ld.records import PageError, ProjectRecord
+from atlas_ld.store import ntriples
 from atlas_ld.uris import UriScheme
 from atlas_ld.validation import ValidationReport, Violation, validate_graphs
 
@@ -40,18 +41,14 @@ class MappedGraph:
         """Everything the page says, as SHACL checks it and as a kept-aside record shows it."""
         return [*self.triples, *self.shared]
 
-    def __getstate__(self) -> tuple[int, str, bytes, bytes]:
+    def __getstate__(self) -> tuple[int, str, str, str]:
         # pyoxigraph terms pickle one by one, slowly; their N-Triples serialisation is an order of magnitude faster.
-        return self.prj_id, self.file, _ntriples(self.triples), _ntriples(self.shared)
+        return self.prj_id, self.file, ntriples(self.triples), ntriples(self.shared)
 
-    def __setstate__(self, state: tuple[int, str, bytes, bytes]) -> None:
+    def __setstate__(self, state: tuple[int, str, str, str]) -> None:
         self.prj_id, self.file, own, shared = state
         self.triples = [quad.triple for quad in ox.parse(own, ox.RdfFormat.N_TRIPLES)]
         self.shared = [quad.triple for quad in ox.parse(shared, ox.RdfFormat.N_TRIPLES)]
-
-
-def _ntriples(triples: list[ox.Triple]) -> bytes:
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 @dataclass

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import os
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.client import HTTPResponse
@@ -209,9 +209,10 @@ class RemoteStore:
             return
         drops = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in graphs]
         inserts = [
-            f"INSERT DATA {{ GRAPH {ox.NamedNode(g)} {{\n{ntriples(chunk)}}} }}"
+            f"INSERT DATA {{ GRAPH {ox.NamedNode(g)} {{\n{ntriples(listed[i : i + _TRIPLES_PER_INSERT])}}} }}"
             for g, triples in [*graphs.items(), *(add or {}).items()]
-            for chunk in _chunks(list(triples), _TRIPLES_PER_INSERT)
+            for listed in [list(triples)]
+            for i in range(0, len(listed), _TRIPLES_PER_INSERT)
         ]
         if drops or inserts:
             self.update(" ;\n".join([*drops, *inserts]))
@@ -255,11 +256,6 @@ class RemoteStore:
             raise StoreRefused(f"{url} answered {error.code}: {message[:1000]}") from None
         except (URLError, OSError) as error:  # refused, unreachable, timed out
             raise StoreUnavailable(f"{url} could not be reached ({getattr(error, 'reason', error)})") from None
-
-
-def _chunks(items: Sequence[ox.Triple], size: int) -> Iterator[Sequence[ox.Triple]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _with_base(sparql: str, base_iri: str | None) -> str:

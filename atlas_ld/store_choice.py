@@ -16,9 +16,9 @@ def open_store(settings: Settings, *, read_only: bool) -> GraphStore:
     if settings.remote_store:
         endpoint = RemoteEndpoint.of(
             settings.remote_store,
-            settings.store_update_url or None,
-            settings.store_union_parameters,
-            settings.store_graph_store_url or None,
+            update_url=settings.store_update_url or None,
+            union_parameters=settings.store_union_parameters,
+            graph_store_url=settings.store_graph_store_url or None,
         )
         return RemoteStore(endpoint, timeout=settings.query_timeout, graphs_under=UriScheme(settings.base_uri).graph(""))
     data = DataDir(settings.data_folder)

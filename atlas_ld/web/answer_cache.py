@@ -103,6 +103,7 @@ class CachedQueries:
             with self._lock:
                 failure = self._failures.get(running)
             if failure is not None:
+                # A copy: one exception object raised in several threads at once would share one traceback.
                 raise HttpError(failure.status_code, str(failure.detail), failure.headers)
         try:
             answer = runner.answer(operation, accept=accept, base_iri=base_iri, allowed_services=allowed_services)

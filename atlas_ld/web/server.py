@@ -19,7 +19,10 @@ _REQUEST_HEAD_ROOM = 1024
 
 def app_from_environment() -> FastAPI:
     """The app of the settings in the environment: what each worker process builds (`serve(workers=N)`)."""
-    settings = Settings()
+    return _app(Settings())
+
+
+def _app(settings: Settings) -> FastAPI:
     return create_app(settings, open_store(settings, read_only=not settings.enable_update))
 
 
@@ -44,7 +47,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, work
         "timeout_graceful_shutdown": 5,
     }
     if workers == 1:
-        uvicorn.run(create_app(settings, open_store(settings, read_only=not settings.enable_update)), **options)
+        uvicorn.run(_app(settings), **options)
         return
     # Worker processes start afresh: they read the settings from the environment, as uvicorn passes no object.
     open_store(settings, read_only=True)  # fails here, once, if there is nothing to serve
