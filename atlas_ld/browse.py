@@ -293,7 +293,12 @@ class Browser:
         )
 
     def concept_path(self, iri: str) -> list[tuple[str, str]]:
-        """(IRI, French label) of the concept and every concept above it, the top one first."""
+        """(IRI, French label) of the concept and every concept above it, the top one first.
+
+        Kept until the next write: the few themes recur on every project page."""
+        return self.memo.get(("concept path", iri), lambda: self._concept_path(iri))  # type: ignore[no-any-return]
+
+    def _concept_path(self, iri: str) -> list[tuple[str, str]]:
         node = ox.NamedNode(iri)
         rows = _select(
             self.store,

@@ -3,8 +3,9 @@
 A description holds the resource's own triples, the labels (and places) of what it links to, the resources that
 exist only through it (a project's funding observations, prioritised themes, contacts, documents, provenance; a
 post's memberships; a scheme's concepts) and the organisations' and concepts' links back from the projects.
-IRIs enter the queries as `NamedNode` terms, whose constructor rejects anything that is not an IRI, so no request
-text is ever spliced into SPARQL.
+It is read with triple patterns (`GraphStore.triples`), each anchored on the resource or on a short list of IRIs:
+the embedded store answers them from its indexes, a remote one with one small query each. IRIs enter as
+`NamedNode` terms, whose constructor rejects anything that is not an IRI, so no request text reaches a query.
 """
 
 from __future__ import annotations
@@ -14,11 +15,9 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from atlas_ld.store import GraphStore
+from atlas_ld.store import GraphStore, Term
 from atlas_ld.uris import UriScheme
 from atlas_ld.vocab import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, atlas_namespace
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 # The properties that name a thing, most preferred first.
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, FOAF.name, SKOS.notation)
@@ -30,44 +29,6 @@ def iri_node(iri: str) -> ox.NamedNode | None:
         return ox.NamedNode(iri)
     except ValueError:
         return None
-
-
-def _one_of(*terms: ox.NamedNode) -> str:
-    return ", ".join(str(t) for t in terms)
-
-
-def _values(nodes: Iterable[str]) -> str:
-    return " ".join(str(ox.NamedNode(n)) for n in sorted(nodes))
-
-
-def _construct(store: GraphStore, template: str, variables: str, where: str) -> list[ox.Triple]:
-    """CONSTRUCT over SELECT DISTINCT: the union default graph gives a triple once per graph that states it (the
-    ingest stores each triple once, but an administrator may write more over the endpoint), and the engine, not
-    Python, should drop the copies."""
-    result = store.query(f"CONSTRUCT {{ {template} }} WHERE {{ SELECT DISTINCT {variables} WHERE {{ {where} }} }}")
-    assert isinstance(result, ox.QueryTriples)
-    return list(result)
-
-
-def _dependents_query(r: str, uris: UriScheme) -> str:
-    """The resources that exist only through `r`: each branch starts from `r`, so none scans the store (types are
-    checked with FILTER EXISTS, row by row, as a join would read the type of every copy of a shared resource).
-
-    A project's post contacts are those its own page lists (atlas:postContact), not every member of the post.
-    """
-    atlas = atlas_namespace(uris.base)
-    return f"""SELECT DISTINCT ?dep WHERE {{
-  {{ {r} ?link ?dep .
-    FILTER(isIRI(?dep) && (STRSTARTS(STR(?dep), CONCAT(STR({r}), "/"))
-           || EXISTS {{ ?dep {RDF.type} {FOAF.Person} }} || EXISTS {{ ?dep {RDF.type} {FOAF.Document} }})) }}
-  UNION {{ ?dep {atlas.fundedProject} {r} }}
-  UNION {{ ?dep {ORG.organization} {r} }}
-  UNION {{ ?membership {ORG.organization} {r} ; {ORG.member} ?dep }}
-  UNION {{ {r} {atlas.postContact} ?dep }}
-  UNION {{ {r} {atlas.postContact}/{ORG.member} ?dep }}
-  UNION {{ {r} {FOAF.isPrimaryTopicOf} ?source . ?dep ?derivation ?source ; {RDF.type} {PROV.Entity} }}
-  UNION {{ {r} {RDF.type} {SKOS.ConceptScheme} . ?dep {SKOS.inScheme} {r} }}
-}}"""
 
 
 class LabelCache:
@@ -91,12 +52,9 @@ class LabelCache:
         entries = self._entries
         missing = {n for n in nodes if n not in entries}
         if missing:
-            places = self._read(missing, f"?x {DCTERMS.spatial} ?place", "?x ?place", f"?x {DCTERMS.spatial} ?place")
-            new_places = {t.object.value for t in places} - set(entries)
-            labels = _one_of(*LABEL_PROPERTIES)
-            found = self._read(
-                missing | new_places, "?x ?p ?label", "?x ?p ?label", f"?x ?p ?label . FILTER(?p IN ({labels}))"
-            )
+            places = self.store.triples(subjects=_nodes(missing), predicates=[DCTERMS.spatial])
+            new_places = {t.object.value for t in places if isinstance(t.object, ox.NamedNode)} - set(entries)
+            found = self.store.triples(subjects=_nodes(missing | new_places), predicates=LABEL_PROPERTIES)
             fresh: dict[str, list[ox.Triple]] = {n: [] for n in missing | new_places}
             for t in places + found:
                 fresh[t.subject.value].append(t)
@@ -120,26 +78,16 @@ class LabelCache:
         description = Description(self.triples(nodes))
         return {node: places[0] for node in nodes if (places := description.iris(node, DCTERMS.spatial))}
 
-    def _read(self, nodes: set[str], template: str, variables: str, pattern: str) -> list[ox.Triple]:
-        return _construct(self.store, template, variables, f"VALUES ?x {{ {_values(nodes)} }} {pattern}")
+
+def _nodes(iris: Iterable[str]) -> list[ox.NamedNode]:
+    return [ox.NamedNode(iri) for iri in sorted(iris)]
 
 
-def describe_resource(
-    store: GraphStore, uris: UriScheme, iri: str, *, labels: LabelCache | None = None
-) -> list[ox.Triple]:
-    """The description of `iri` over the union of the graphs; empty when the store knows nothing about it.
-
-    A few small queries, each anchored on the resource or on a short list of IRIs, rather than one large one
-    that Oxigraph would plan with scans of the whole store. Pass a long-lived `labels` cache when describing
-    many resources (the web app does).
-    """
-    node = iri_node(iri)
-    if node is None:
-        return []
+def _backlinks(uris: UriScheme) -> list[ox.NamedNode]:
+    """The links a resource receives that belong in its description: those an organisation or a concept receives
+    from the projects (shown on its own page), and those from the resources that exist only through it."""
     atlas = atlas_namespace(uris.base)
-    r = str(node)
-    # Links that an organisation or a concept receives from the projects, shown on its own page.
-    backlinks = _one_of(
+    return [
         atlas.frenchPartner,
         atlas.foreignPartner,
         atlas.diplomaticPost,
@@ -148,17 +96,57 @@ def describe_resource(
         ORG.memberOf,
         ORG.unitOf,
         DCTERMS.spatial,
+        ORG.organization,
+        atlas.fundedProject,
+    ]
+
+
+def _dependents(
+    store: GraphStore, uris: UriScheme, node: ox.NamedNode, own: list[ox.Triple], incoming: list[ox.Triple]
+) -> set[ox.NamedNode]:
+    """The resources that exist only through `node`: what it links to under its own IRI, or that is a person or a
+    document; its funding observations and memberships, and the memberships' members; its post contacts (those
+    its own page lists, not every member of the post) and their members; the provenance entities derived from its
+    source page; a scheme's concepts."""
+    atlas = atlas_namespace(uris.base)
+    linked = {t.object for t in own if isinstance(t.object, ox.NamedNode)}
+    under = {o for o in linked if o.value.startswith(node.value + "/")}
+    contacts = {t.object for t in own if t.predicate == atlas.postContact and isinstance(t.object, ox.NamedNode)}
+    sources = [t.object for t in own if t.predicate == FOAF.isPrimaryTopicOf]
+    is_scheme = any(t.predicate == RDF.type and t.object == SKOS.ConceptScheme for t in own)
+    pointing = {ORG.organization, atlas.fundedProject} | ({SKOS.inScheme} if is_scheme else set())
+    reverse = {t.subject for t in incoming if t.predicate in pointing and isinstance(t.subject, ox.NamedNode)}
+    memberships = {t.subject for t in incoming if t.predicate == ORG.organization} | contacts
+    derived = {t.subject for t in store.triples(objects=sources)} if sources else set()
+    candidates = (linked - under) | {d for d in derived if isinstance(d, ox.NamedNode)}
+    types = store.triples(
+        subjects=candidates, predicates=[RDF.type], objects=[FOAF.Person, FOAF.Document, PROV.Entity]
     )
-    triples = _construct(store, f"{r} ?p ?o", "?p ?o", f"{r} ?p ?o")
-    incoming = _construct(store, f"?in ?p {r}", "?in ?p", f"?in ?p {r} . FILTER(?p IN ({backlinks}))")
-    result = store.query(_dependents_query(r, uris))
-    assert isinstance(result, ox.QuerySolutions)
-    dependents = {row["dep"].value for row in result if isinstance(row["dep"], ox.NamedNode)}
+    typed = {t.subject for t in types if t.subject in linked and t.object in (FOAF.Person, FOAF.Document)}
+    typed |= {t.subject for t in types if t.subject in derived and t.object == PROV.Entity}
+    members = store.triples(subjects=[m for m in memberships if isinstance(m, ox.NamedNode)], predicates=[ORG.member])
+    dependents = under | contacts | reverse | typed | {t.object for t in members}
+    return {d for d in dependents if isinstance(d, ox.NamedNode)}
+
+
+def describe_resource(
+    store: GraphStore, uris: UriScheme, iri: str, *, labels: LabelCache | None = None
+) -> list[ox.Triple]:
+    """The description of `iri` over the union of the graphs; empty when the store knows nothing about it.
+
+    Pass a long-lived `labels` cache when describing many resources (the web app does).
+    """
+    node = iri_node(iri)
+    if node is None:
+        return []
+    triples = store.triples(subjects=[node])
+    incoming = store.triples(predicates=_backlinks(uris), objects=[node])
+    dependents = _dependents(store, uris, node, triples, incoming)
     if dependents:
-        triples += _construct(store, "?d ?p ?o", "?d ?p ?o", f"VALUES ?d {{ {_values(dependents)} }} ?d ?p ?o")
+        triples += store.triples(subjects=sorted(dependents, key=str))
     linked = {t.object.value for t in triples if isinstance(t.object, ox.NamedNode)}
     linked |= {t.subject.value for t in incoming}
-    linked -= dependents | {iri}
+    linked -= {d.value for d in dependents} | {iri}
     if linked:
         triples += (labels or LabelCache(store)).triples(linked)
     # Sorted, so that a description serialises the same way each time (and reads well in Turtle).

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.client import HTTPResponse
@@ -25,7 +25,7 @@ from urllib.request import Request, urlopen
 import pyoxigraph as ox
 
 from atlas_ld.sparql_syntax import names_dataset, query_form
-from atlas_ld.store import QueryResult, StoreRefused, StoreUnavailable, ntriples
+from atlas_ld.store import QueryResult, StoreRefused, StoreUnavailable, Term, ntriples
 
 _RESULTS_JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
@@ -150,6 +150,26 @@ class RemoteStore:
             with response:
                 return ox.parse_query_results(response.read().replace(b'"nodeID://', b'"nodeID-'), results_format)
         return ox.parse_query_results(response, results_format)
+
+    def triples(
+        self,
+        *,
+        subjects: Collection[ox.NamedNode] | None = None,
+        predicates: Collection[ox.NamedNode] | None = None,
+        objects: Collection[Term] | None = None,
+    ) -> list[ox.Triple]:
+        picked = {"s": subjects, "p": predicates, "o": objects}
+        if any(terms is not None and not terms for terms in picked.values()):
+            return []
+        values = " ".join(
+            f"VALUES ?{name} {{ {' '.join(sorted(map(str, terms)))} }}"
+            for name, terms in picked.items()
+            if terms is not None
+        )
+        # One request for the whole pattern; the answer, loaded into a store, holds each triple once.
+        result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {values} ?s ?p ?o }}")
+        assert isinstance(result, ox.QueryTriples)
+        return list(result)
 
     def named_graphs(self) -> list[str]:
         # `GRAPH ?g { }` would be cheaper, but Virtuoso answers it with one empty row.

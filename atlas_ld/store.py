@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from atlas_ld.sparql_syntax import names_dataset
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 # Touched after every committed write: other processes reading the store learn from it that their view is old.
 STAMP_FILE = "LAST_WRITE"
@@ -83,6 +84,17 @@ class GraphStore(Protocol):
     ) -> None:
         """Replace each graph of `graphs` whole and add `add`'s triples to theirs, all in one transaction: readers
         (and a store reopened after a crash) see every graph old or new, never half."""
+
+    def triples(
+        self,
+        *,
+        subjects: Collection[ox.NamedNode] | None = None,
+        predicates: Collection[ox.NamedNode] | None = None,
+        objects: Collection[Term] | None = None,
+    ) -> list[ox.Triple]:
+        """The distinct triples of the union of the graphs whose subject, predicate and object are each one of
+        the given terms (None: any; empty: none). Descriptions are read this way: the embedded store answers from
+        its indexes, with no query to parse and plan."""
 
     def named_graphs(self) -> list[str]: ...
 
@@ -176,6 +188,21 @@ class EmbeddedStore:
         else:
             self._store.load(trig({**replacing, **adding}), format=ox.RdfFormat.TRIG)
         self._touch()
+
+    def triples(
+        self,
+        *,
+        subjects: Collection[ox.NamedNode] | None = None,
+        predicates: Collection[ox.NamedNode] | None = None,
+        objects: Collection[Term] | None = None,
+    ) -> list[ox.Triple]:
+        store = self._current
+        found: dict[ox.Triple, None] = {}  # a triple stated in several graphs is given once, in the order found
+        for s in (None,) if subjects is None else subjects:
+            for p in (None,) if predicates is None else predicates:
+                for o in (None,) if objects is None else objects:
+                    found.update(dict.fromkeys(q.triple for q in store.quads_for_pattern(s, p, o)))
+        return list(found)
 
     def named_graphs(self) -> list[str]:
         return [g.value for g in self._current.named_graphs() if isinstance(g, ox.NamedNode)]

@@ -2,6 +2,7 @@
 throughput (Turtle and HTML) at 8 concurrent clients.
 
     python benchmarks/bench_server.py [--store DIR] [--pages 20000] [--runs 20] [--clients 8] [--seconds 15]
+                                      [--workers 1] [--part all|queries|dereference]
 
 Both servers read the same store, the one `atlas-ld ingest` filled from the synthetic corpus, each in its own
 process on 127.0.0.1. The figures are printed and written to benchmarks/out/server-report.md.
@@ -340,11 +341,18 @@ def hammer(server: LiveServer, label: str, paths: Sequence[str], accept: str, cl
 
 
 def dereference(
-    data: Path, label: str, paths: Sequence[str], warm_up: Sequence[str], accept: str, clients: int, seconds: float
+    data: Path,
+    label: str,
+    paths: Sequence[str],
+    warm_up: Sequence[str],
+    accept: str,
+    clients: int,
+    seconds: float,
+    workers: int,
 ) -> Throughput:
     """A fresh server, warmed up on other resources than the measured ones: nothing measured is already cached."""
     # No kept answers: their background computing of the ready queries would take CPU from the measured run.
-    with live_server(data, env={"ATLAS_LD_QUERY_CACHE_BYTES": "0"}) as server:
+    with live_server(data, env={"ATLAS_LD_QUERY_CACHE_BYTES": "0"}, workers=workers) as server:
         hammer(server, "warm-up", warm_up, accept, clients, seconds)
         step(f"{label}: {clients} clients for up to {seconds:.0f} s")
         return hammer(server, label, paths, accept, clients, seconds)
@@ -359,6 +367,7 @@ class Figures:
     sample: Sample
     runs: int
     clients: int
+    workers: int
     queries: list[QueryTiming] = field(default_factory=list)
     throughput: list[Throughput] = field(default_factory=list)
 
@@ -425,7 +434,8 @@ def render(f: Figures) -> str:
             "",
             "## Dereferencing",
             "",
-            f"{f.clients} concurrent keep-alive connections with `Accept-Encoding: gzip`, going through every project "
+            f"`atlas-ld serve --workers {f.workers}`; {f.clients} concurrent keep-alive connections with "
+            "`Accept-Encoding: gzip`, going through every project "
             "and local authority of the store in a random order (projects and authorities alternating), each asked "
             "for once, so that no answer comes from a cache. Turtle: `GET /data/….ttl`; HTML: `GET /page/…` with a "
             "browser's Accept. Each run has a fresh server, first warmed up on other resources.",
@@ -454,6 +464,7 @@ def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients when dereferencing")
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each dereferencing run")
+    parser.add_argument("--workers", type=int, default=1, help="`atlas-ld serve --workers` when dereferencing")
     parser.add_argument(
         "--part", choices=("all", "queries", "dereference"), default="all", help="measure only one half"
     )
@@ -464,7 +475,7 @@ def main() -> None:
     data = find_or_make_store(args.store, args.pages, args.out)
     step(f"resources of {data}")
     sample = sample_resources(data)
-    figures = Figures(data, sample, args.runs, args.clients)
+    figures = Figures(data, sample, args.runs, args.clients, args.workers)
 
     if args.part in ("all", "queries"):
         queries = [stand_in(query, data) for query in ready_queries()]
@@ -482,7 +493,7 @@ def main() -> None:
             paths = [path_of(iri) for iri in measured]
             warm_up_paths = [path_of(iri) for iri in warm_up]
             figures.throughput.append(
-                dereference(data, label, paths, warm_up_paths, accept, args.clients, args.seconds)
+                dereference(data, label, paths, warm_up_paths, accept, args.clients, args.seconds, args.workers)
             )
     for log in data.parent.glob("server-*.log"):
         log.unlink()

@@ -50,9 +50,11 @@ def script_json(data: Any) -> Markup:
 
 @cache
 def environment() -> jinja2.Environment:
-    """The package's templates (read-only once loaded, so one environment serves every app)."""
+    """The package's templates (read-only once loaded, so one environment serves every app; not checked for
+    changes on each render, which would cost two file system calls per template and page)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("atlas_ld.web", "templates"),
+        auto_reload=False,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
