@@ -227,6 +227,13 @@ def test_406_when_nothing_acceptable(
     assert "available:" in response.text
 
 
+def test_a_short_answer_comes_in_one_piece_with_its_length(server: LiveServer) -> None:
+    for _ in range(2):  # computed, then kept
+        response = httpx.get(server.url + "/sparql", params={"query": TITLES}, headers={"Accept-Encoding": "identity"})
+        assert titles(response)
+        assert response.headers["content-length"] == str(len(response.content))
+
+
 def test_results_stream_whole(server: LiveServer) -> None:
     """40,000 solutions (several MB of JSON) arrive whole, sent in chunks rather than as one body."""
     query = (

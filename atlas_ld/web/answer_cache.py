@@ -90,7 +90,7 @@ class CachedQueries:
                 kept = self._kept.get(key)
                 if kept is not None:
                     self._kept.move_to_end(key)
-                    return Answer(kept.media_type, iter([kept.body]), kept.truncated)
+                    return Answer(kept.media_type, (kept.body,), kept.truncated)
                 running = self._running.get(key)
                 if running is None:
                     done = self._running[key] = threading.Event()
@@ -113,6 +113,12 @@ class CachedQueries:
         except BaseException:
             self._release(key, done)
             raise
+        if isinstance(answer.chunks, tuple):  # whole already: kept at once
+            body = b"".join(answer.chunks)
+            if len(body) <= self.max_entry_bytes:
+                self._keep(key, _Kept(answer.media_type, body, answer.truncated))
+            self._release(key, done)
+            return answer
         return Answer(answer.media_type, self._keeping(key, done, answer), answer.truncated)
 
     def _keeping(self, key: Hashable, done: threading.Event, answer: Answer) -> Iterator[bytes]:

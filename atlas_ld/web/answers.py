@@ -1,13 +1,15 @@
 """Answering one SPARQL operation: check it, run it on a store, cap and write a query's results.
 
-Plain values in, plain values out, no request or app in sight: the same call runs in the server process (updates,
-and queries over a store that bounds its own time) and in the query workers (`atlas_ld.web.query_pool`).
+Plain values in, plain values out, no request or app in sight. `write_answer` writes a query's results to a file:
+the query workers (`atlas_ld.web.query_pool`) call it directly; `answer_query` reads it chunk by chunk in the
+server process (queries over a store that bounds its own time), where updates run too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import IO
 
 import pyoxigraph as ox
@@ -23,10 +25,11 @@ from atlas_ld.web.streaming import serialised
 
 @dataclass(frozen=True)
 class Answer:
-    """A query's answer on its way out: its media type, whether the row cap cut it, and its body chunk by chunk."""
+    """A query's answer on its way out: its media type, whether the row cap cut it, and its body chunk by chunk; a
+    tuple of chunks is a body already whole in memory, sent in one piece with its length."""
 
     media_type: str
-    chunks: Iterator[bytes]
+    chunks: Iterator[bytes] | tuple[bytes, ...]
     truncated: bool = False
 
 
@@ -39,36 +42,57 @@ def answer_query(
     allowed_services: Sequence[str] = (),
     max_rows: int = 0,
 ) -> Answer:
-    """Check a query, run it and start writing its results: the endpoint's one call into the store for queries.
-
-    At most `max_rows` rows (SELECT) or triples (CONSTRUCT, DESCRIBE) are written, 0 meaning no cap; the
-    Accept header is negotiated here, once the result's kind is known.
-    """
-    refuse_unlisted_services(operation.text, allowed_services, update=False)
-    chosen: list[str] = []
-    truncated: list[bool] = []
-
-    # pyoxigraph's results belong to the thread that made them, so one thread runs the query, negotiates by
-    # the kind of result, caps it and writes it.
-    def run_and_write(output: IO[bytes]) -> None:
-        result = _run(store, operation, base_iri)
-        try:
-            offers = RDF if isinstance(result, ox.QueryTriples) else RESULTS
-            offer = negotiate(offers, accept=accept, format=operation.format)
-            if offer is None:
-                raise not_acceptable(o.media_type for o in offers)
-            chosen.append(offer.media_type)
-            _write(result, offer, output, max_rows, truncated)
-        finally:
-            # This frame can outlive the call, held by reference cycles made while parsing the query, and must
-            # not take the result to whichever thread collects them.
-            del result
-
-    chunks = serialised(run_and_write)
+    """`write_answer` read chunk by chunk: the endpoint's one call into the store for the queries it answers in the
+    server process."""
+    heads: list[tuple[str, bool]] = []
+    # pyoxigraph's results belong to the thread that made them: the serialiser's thread runs the query too.
+    write = partial(
+        write_answer,
+        store,
+        operation,
+        start=lambda *head: heads.append(head),
+        accept=accept,
+        base_iri=base_iri,
+        allowed_services=allowed_services,
+        max_rows=max_rows,
+    )
+    chunks = serialised(write)
     # The first chunk is awaited before any header goes out, so every error still gets its own status, and the
     # cap has been applied by then.
     first = next(chunks, b"")
-    return Answer(chosen[0], _prepend(first, chunks), truncated=any(truncated))
+    media_type, truncated = heads[0]
+    return Answer(media_type, _prepend(first, chunks), truncated=truncated)
+
+
+def write_answer(
+    store: GraphStore,
+    operation: QueryOperation,
+    output: IO[bytes],
+    *,
+    start: Callable[[str, bool], object],
+    accept: str | None,
+    base_iri: str,
+    allowed_services: Sequence[str] = (),
+    max_rows: int = 0,
+) -> None:
+    """Check a query, run it and write its results to `output`, at most `max_rows` rows (SELECT) or triples
+    (CONSTRUCT, DESCRIBE), 0 meaning no cap.
+
+    The Accept header is negotiated here, once the result's kind is known. `start(media_type, truncated)` is
+    called before the first byte, once the cap is applied; before it, a bad query raises HttpError (400, 403, 406).
+    """
+    refuse_unlisted_services(operation.text, allowed_services, update=False)
+    result = _run(store, operation, base_iri)
+    try:
+        offers = RDF if isinstance(result, ox.QueryTriples) else RESULTS
+        offer = negotiate(offers, accept=accept, format=operation.format)
+        if offer is None:
+            raise not_acceptable(o.media_type for o in offers)
+        _write(result, offer, output, max_rows, partial(start, offer.media_type))
+    finally:
+        # This frame can outlive the call, held by reference cycles made while parsing the query, and must not
+        # take the result to whichever thread collects them.
+        del result
 
 
 def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
@@ -117,18 +141,22 @@ def _run(store: GraphStore, operation: QueryOperation, base_iri: str) -> QueryRe
         raise bad_request(str(error)) from error
 
 
-def _write(result: QueryResult, offer: Offer, output: IO[bytes], max_rows: int, truncated: list[bool]) -> None:
-    """Write the result, capped; whether the cap cut it is appended to `truncated` before the first byte."""
+def _write(
+    result: QueryResult, offer: Offer, output: IO[bytes], max_rows: int, start: Callable[[bool], object]
+) -> None:
+    """Write the result, capped; `start(truncated)` is called before the first byte."""
     if isinstance(result, ox.QueryTriples):
         if not max_rows:
+            start(False)
             result.serialize(output, rdf_format(offer))
             return
         triples = cap_triples(result, max_rows)
-        truncated.append(triples.truncated)
+        start(triples.truncated)
         ox.serialize(triples.result, output, rdf_format(offer))
     elif isinstance(result, ox.QuerySolutions) and max_rows:
         solutions = cap_solutions(result, max_rows)
-        truncated.append(solutions.truncated)
+        start(solutions.truncated)
         solutions.result.serialize(output, results_format(offer))
     else:
+        start(False)
         result.serialize(output, results_format(offer))

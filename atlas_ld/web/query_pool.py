@@ -2,9 +2,10 @@
 
 A query takes an idle worker (`atlas_ld.web.query_worker`), and the worker is killed the moment the query's
 deadline passes, whether it is still computing, blocked behind a slow client or abandoned: its CPU is freed at
-once and a fresh worker takes its place. Results come back through the worker's pipe chunk by chunk, so only a
-few chunks are ever in flight. The deadline counts from the query's arrival: a client gets its answer, or a 503
-that says why, within `timeout` seconds.
+once and a fresh worker takes its place. Results come back through the worker's pipe part by part, so only a
+part or two is ever in flight; a short answer comes whole with its head, and the worker is free again at once.
+The deadline counts from the query's arrival: a client gets its answer, or a 503 that says why, within `timeout`
+seconds.
 
 Workers are forked from a fork server that has imported the worker's code, so a replacement is ready in
 milliseconds; they are started with the first query, or by `start()` when the app starts.
@@ -67,6 +68,8 @@ class WorkerPool:
     _idle: queue.Queue[_Worker] = field(default_factory=queue.Queue, init=False, repr=False)
     _busy: set[_Worker] = field(default_factory=set, init=False, repr=False)
     _lock: threading.Condition = field(default_factory=threading.Condition, init=False, repr=False)
+    _watch_until: float | None = field(default=None, init=False, repr=False)
+    """When the deadline watch wakes next (None: when told); a query due later need not wake it."""
     _started: bool = field(default=False, init=False)
     _closed: bool = field(default=False, init=False)
 
@@ -101,7 +104,7 @@ class WorkerPool:
     def answer(
         self, operation: QueryOperation, *, accept: str | None, base_iri: str, allowed_services: Sequence[str] = ()
     ) -> Answer:
-        """Answer a query in a worker: the `Answer` as `answer_query` gives it, or a 503 at the deadline."""
+        """Answer a query in a worker: the `Answer`, whole if it came in one message, or a 503 at the deadline."""
         deadline = time.monotonic() + self.timeout
         self.start()
         worker = self._take(deadline)
@@ -115,7 +118,10 @@ class WorkerPool:
             self._give_back(worker, finished=True)
             raise HttpError(first.status, first.message, first.headers)
         assert isinstance(first, Head), first
-        return Answer(first.media_type, _Results(self, worker, deadline), truncated=first.truncated)
+        if first.whole:
+            self._give_back(worker, finished=True)
+            return Answer(first.media_type, (first.part,), truncated=first.truncated)
+        return Answer(first.media_type, _Results(self, worker, deadline, first.part), truncated=first.truncated)
 
     # -- leasing workers ----------------------------------------------------------------------------------------
 
@@ -142,7 +148,8 @@ class WorkerPool:
             with self._lock:
                 worker.deadline = deadline
                 self._busy.add(worker)
-                self._lock.notify_all()
+                if self._watch_until is None or deadline < self._watch_until:
+                    self._lock.notify_all()
             return worker
 
     def _give_back(self, worker: _Worker, *, finished: bool) -> None:
@@ -182,7 +189,8 @@ class WorkerPool:
                 overdue = [w for w in self._busy if w.deadline is not None and w.deadline <= now]
                 if not overdue:
                     deadlines = [w.deadline for w in self._busy if w.deadline is not None]
-                    self._lock.wait(min(deadlines) - now if deadlines else None)
+                    self._watch_until = min(deadlines, default=None)
+                    self._lock.wait(None if self._watch_until is None else self._watch_until - now)
                     continue
             for worker in overdue:
                 self._expire(worker)
@@ -211,18 +219,22 @@ class WorkerPool:
 
 
 class _Results(Iterator[bytes]):
-    """The chunks of an answer as the worker sends them; the worker goes back to the pool at the end, or is
-    replaced when the answer is closed before its end (client gone, HEAD)."""
+    """The parts of an answer as the worker sends them, from the `first` that came with its head; the worker goes
+    back to the pool at the end, or is replaced when the answer is closed before its end (client gone, HEAD)."""
 
-    def __init__(self, pool: WorkerPool, worker: _Worker, deadline: float) -> None:
+    def __init__(self, pool: WorkerPool, worker: _Worker, deadline: float, first: bytes) -> None:
         self._pool = pool
         self._worker = worker
         self._deadline = deadline
+        self._first: bytes | None = first
         self._done = False
 
     def __next__(self) -> bytes:
         if self._done:
             raise StopIteration
+        if self._first is not None:
+            first, self._first = self._first, None
+            return first
         try:
             message = self._pool._receive(self._worker, self._deadline)
         except HttpError as error:

@@ -1,20 +1,20 @@
 """The SPARQL 1.1 endpoint: queries at /sparql (GET, form POST, direct POST), updates at /sparql and /update.
 
 A plain query sees the union of the project graphs; the protocol's dataset parameters and FROM pick graphs.
-Results are written by pyoxigraph's own serialisers and streamed. Every query runs under a deadline (503 when
-it passes) and a row cap (a cut answer carries `Atlas-LD-Truncated: true`), wherever the app's query runner
-runs it. Updates are refused (403) unless the server runs with updates on, and then need the bearer token
-(401). SERVICE is refused unless its endpoint is on the allow-list, so the server makes no request on a query's
-behalf.
+Results are written by pyoxigraph's own serialisers and streamed, or sent in one piece when the query runner
+has them whole. Every query runs under a deadline (503 when it passes) and a row cap (a cut answer carries
+`Atlas-LD-Truncated: true`), wherever the app's query runner runs it. Updates are refused (403) unless the server
+runs with updates on, and then need the bearer token (401). SERVICE is refused unless its endpoint is on the
+allow-list, so the server makes no request on a query's behalf.
 """
 
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated, Any
+from typing import Any
 
 import anyio
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
@@ -65,27 +65,32 @@ _UPDATES: dict[int | str, dict[str, Any]] = {
     403: {"description": "The server is read-only, or the update calls a SERVICE not allowed.", "content": _TEXT},
     415: {"description": "A body in another media type than those described.", "content": _TEXT},
 }
-_QUERY = Query(
-    description="A SPARQL 1.1 query; without it, the service description.", json_schema_extra={"minLength": 1}
-)
-_DEFAULT_GRAPHS = Query(alias="default-graph-uri", description="Graphs merged as the default graph.")
-_NAMED_GRAPHS = Query(alias="named-graph-uri", description="Graphs available to GRAPH.")
-_FORMAT = Query(description="Result format, overriding Accept: json, xml, csv, tsv, ttl, jsonld, nt, rdf, nq, trig.")
 _GRAPH_LIST: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
+_GET_PARAMETERS: list[dict[str, Any]] = [
+    {"name": name, "in": "query", "description": description, "schema": schema}
+    for name, description, schema in (
+        ("query", "A SPARQL 1.1 query; without it, the service description.", _STRING["schema"]),
+        ("default-graph-uri", "Graphs merged as the default graph.", _GRAPH_LIST),
+        ("named-graph-uri", "Graphs available to GRAPH.", _GRAPH_LIST),
+        (
+            "format",
+            "Result format, overriding Accept: json, xml, csv, tsv, ttl, jsonld, nt, rdf, nq, trig.",
+            {"type": "string"},
+        ),
+    )
+]
 
 
-# The parameters are declared for the OpenAPI description; `read_operation` reads them itself, as the protocol
-# wants (a repeated `query` is an error, not "the last one wins").
+# The parameters are only described: `read_operation` reads them itself, as the protocol wants (a repeated `query`
+# is an error, not "the last one wins"), and FastAPI would parse and validate them once more on every query.
 @router.get(
-    "/sparql", response_class=Response, responses=_ANSWERS, summary="Query by GET, or read the service description"
+    "/sparql",
+    response_class=Response,
+    responses=_ANSWERS,
+    summary="Query by GET, or read the service description",
+    openapi_extra={"parameters": _GET_PARAMETERS},
 )
-async def sparql_get(
-    request: Request,
-    query: Annotated[str | None, _QUERY] = None,
-    default_graph_uri: Annotated[list[str] | None, _DEFAULT_GRAPHS] = None,
-    named_graph_uri: Annotated[list[str] | None, _NAMED_GRAPHS] = None,
-    format: Annotated[str | None, _FORMAT] = None,
-) -> Response:
+async def sparql_get(request: Request) -> Response:
     return await _dispatch(request)
 
 
@@ -186,9 +191,10 @@ async def _dispatch(request: Request) -> Response:
         answer = await anyio.to_thread.run_sync(ask)
     finally:
         threads.release_on_behalf_of(request)
-    return ClosingStreamingResponse(
-        answer.chunks, media_type=answer.media_type, headers=_answer_headers(answer, settings.max_rows)
-    )
+    headers = _answer_headers(answer, settings.max_rows)
+    if isinstance(answer.chunks, tuple):  # whole already: nothing left to read in a thread
+        return Response(b"".join(answer.chunks), media_type=answer.media_type, headers=headers)
+    return ClosingStreamingResponse(answer.chunks, media_type=answer.media_type, headers=headers)
 
 
 def _answer_headers(answer: Answer, max_rows: int) -> dict[str, str]:
