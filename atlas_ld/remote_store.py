@@ -158,16 +158,18 @@ class RemoteStore:
         predicates: Collection[ox.NamedNode] | None = None,
         objects: Collection[Term] | None = None,
     ) -> list[ox.Triple]:
-        picked = {"s": subjects, "p": predicates, "o": objects}
-        if any(terms is not None and not terms for terms in picked.values()):
+        picked = {"s": subjects, "o": objects, "p": predicates}  # the most selective position first
+        given = {name: sorted(map(str, terms)) for name, terms in picked.items() if terms is not None}
+        if any(not terms for terms in given.values()):
             return []
-        values = " ".join(
-            f"VALUES ?{name} {{ {' '.join(sorted(map(str, terms)))} }}"
-            for name, terms in picked.items()
-            if terms is not None
+        # The first position given anchors the pattern; the others are filters on what it finds. Oxigraph plans
+        # a pattern after several VALUES blocks as a scan of the whole store.
+        anchor = next(iter(given), None)
+        values = f"VALUES ?{anchor} {{ {' '.join(given.pop(anchor))} }}" if anchor else ""
+        filters = " ".join(
+            f"FILTER({' || '.join(f'sameTerm(?{name}, {term})' for term in terms)})" for name, terms in given.items()
         )
-        # One request for the whole pattern; the answer, loaded into a store, holds each triple once.
-        result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {values} ?s ?p ?o }}")
+        result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {values} ?s ?p ?o {filters} }}")
         assert isinstance(result, ox.QueryTriples)
         return list(result)
 
