@@ -45,6 +45,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, work
         "h11_max_incomplete_event_size": 2 * (settings.max_url_length + settings.max_header_bytes)
         + _REQUEST_HEAD_ROOM,
         "timeout_graceful_shutdown": 5,
+        # The limit above is h11's: uvicorn would take httptools if it were installed, which buffers any head.
+        "http": "h11",
     }
     if workers == 1:
         uvicorn.run(_app(settings), **options)
