@@ -47,6 +47,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, work
         "timeout_graceful_shutdown": 5,
         # The limit above is h11's: uvicorn would take httptools if it were installed, which buffers any head.
         "http": "h11",
+        # Clients and proxies keep idle connections longer than uvicorn's 5 s (nginx 75 s, load balancers 60 s):
+        # a close racing the next request on it fails that request. Idle connections cost the event loop nothing.
+        "timeout_keep_alive": 75,
     }
     if workers == 1:
         uvicorn.run(_app(settings), **options)
