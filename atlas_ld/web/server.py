@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
+import socket
+from multiprocessing.connection import wait
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -54,7 +59,54 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, work
     if workers == 1:
         uvicorn.run(_app(settings), **options)
         return
-    # Worker processes start afresh: they read the settings from the environment, as uvicorn passes no object.
+    # Worker processes start afresh: they read the settings from the environment, as they get no object.
     open_store(settings, read_only=True)  # fails here, once, if there is nothing to serve
     os.environ.update(settings.environment())
-    uvicorn.run("atlas_ld.web.server:app_from_environment", factory=True, workers=workers, **options)  # type: ignore[arg-type]
+    _serve_in_processes(options, workers)
+
+
+def _serve_in_processes(options: dict[str, Any], workers: int) -> None:
+    """`workers` uvicorn servers, each on a listening socket of its own bound with SO_REUSEPORT, so that the kernel
+    spreads the connections over them; they stop together, when this process is told to stop or one of them ends.
+
+    Written here because uvicorn's own workers share one socket, and the first to wake accepts every connection
+    waiting on it: eight kept-alive clients all landed in one worker, and a second worker added nothing.
+    """
+    sockets = [_reuse_port_socket(options["host"], options["port"]) for _ in range(workers)]
+    context = multiprocessing.get_context("spawn")
+    processes = [context.Process(target=_serve_on, args=(listening, options)) for listening in sockets]
+    # SIGTERM (a service manager, a container stopping) ends this process as Ctrl-C does, through the `finally`.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        for process in processes:
+            process.start()
+        for listening in sockets:
+            listening.close()  # the workers hold their own copies
+        wait([process.sentinel for process in processes])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()  # uvicorn stops gracefully on SIGTERM
+        for process in processes:
+            process.join()
+
+
+def _reuse_port_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP named: asyncio sets TCP_NODELAY only on connections whose socket says so, and without it a
+    # response written in two parts waits for the client's delayed ACK (40 ms a request).
+    listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    listening.bind((host, port))
+    # Listening from now: connections that come while its worker starts wait for it, rather than all going to the
+    # sockets already taken up.
+    listening.listen(2048)
+    return listening
+
+
+def _serve_on(listening: socket.socket, options: dict[str, Any]) -> None:
+    config = uvicorn.Config("atlas_ld.web.server:app_from_environment", factory=True, **options)
+    uvicorn.Server(config).run(sockets=[listening])
