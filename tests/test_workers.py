@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -70,3 +72,22 @@ def _state(pid: int) -> str:
     except OSError:
         return "Z"
 
+
+
+def test_a_worker_that_dies_stops_the_server(tmp_path: Path) -> None:
+    """A worker killed (out of memory, say) takes the server down with it, for the service manager to restart it
+    whole, rather than leaving it running at half its workers."""
+    data = ingest_examples(tmp_path)
+    with live_server(data.root, workers=WORKERS) as server:
+        workers = [pid for pid in server.processes() if int(_stat(pid)[1]) == server.pid and _is_worker(pid)]
+        assert len(workers) == WORKERS
+        os.kill(workers[0], signal.SIGKILL)
+        deadline = time.monotonic() + 15
+        while _state(server.pid) != "Z":
+            assert time.monotonic() < deadline, "the server still runs with one worker gone"
+            time.sleep(0.1)
+        assert "a server worker stopped on its own" in server.log.read_text()
+
+
+def _is_worker(pid: int) -> bool:
+    return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()

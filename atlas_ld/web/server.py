@@ -84,13 +84,14 @@ def _serve_in_processes(options: dict[str, Any], workers: int) -> None:
             listening.close()  # the workers hold their own copies
         wait([process.sentinel for process in processes])
     except KeyboardInterrupt:
-        pass
+        return
     finally:
         for process in processes:
             if process.is_alive():
                 process.terminate()  # uvicorn stops gracefully on SIGTERM
         for process in processes:
             process.join()
+    raise SystemExit("a server worker stopped on its own (its log is above): the others were stopped with it")
 
 
 def _reuse_port_socket(host: str, port: int) -> socket.socket:
