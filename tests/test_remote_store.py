@@ -122,7 +122,7 @@ def test_the_ready_queries_give_the_same_rows_on_both(name: str, tmp_path_factor
 
 
 def read_everywhere(url: str, times: int = 12) -> list[int]:
-    """Statuses of `times` requests, each on a new connection: the workers share the listening socket."""
+    """Statuses of `times` requests, each on a new connection, which the kernel hands to any of the workers."""
     return [httpx.get(url, headers={"Connection": "close"}).status_code for _ in range(times)]
 
 
