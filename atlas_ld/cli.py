@@ -12,20 +12,27 @@ import pyoxigraph as ox
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
-from atlas_ld.audit import validate_store
+from atlas_ld.bundled import examples_dir
 from atlas_ld.datadir import DataDir
-from atlas_ld.dumpfiles import write_dumps
-from atlas_ld.dumping import FORMATS, dump_store, dump_to_file
-from atlas_ld.ingest import DEFAULT_BATCH_SIZE, IngestReport, bundled_examples, ingest
-from atlas_ld.quarantine import Quarantine
+from atlas_ld.ingest.pipeline import DEFAULT_BATCH_SIZE, IngestReport, ingest
+from atlas_ld.ingest.rejected import Quarantine
+from atlas_ld.publish.dump_files import write_dumps
+from atlas_ld.publish.dumps import FORMATS, dump_store, dump_to_file
+from atlas_ld.publish.stats import count_resources
 from atlas_ld.settings import Settings
-from atlas_ld.stats import count_resources
-from atlas_ld.store import GraphStore, StoreRefused, StoreUnavailable
-from atlas_ld.store_choice import open_store
+from atlas_ld.store.embedded import GraphStore, StoreRefused, StoreUnavailable
+from atlas_ld.store.opening import open_store
 from atlas_ld.uris import UriScheme
+from atlas_ld.validation.stored import validate_store
 
 app = typer.Typer(
     name="atlas-ld",
@@ -112,7 +119,7 @@ def ingest_command(
     ] = False,
 ) -> None:
     """Read Atlas pages, map them to RDF, validate them and store one named graph per project."""
-    targets = list(paths or []) + ([bundled_examples()] if examples else [])
+    targets = list(paths or []) + ([examples_dir()] if examples else [])
     if not targets:
         raise typer.BadParameter("give at least one PATH, or --examples", param_hint="PATH...")
     settings = _settings(store, base_uri, personal_data=False if no_personal_data else None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from atlas_ld.store import EmbeddedStore
+from atlas_ld.store.embedded import EmbeddedStore
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class DataDir:
 
     @property
     def rejected(self) -> Path:
-        """Records that failed validation, kept aside for inspection (see `atlas_ld.quarantine`)."""
+        """Records that failed validation, kept aside for inspection (see `atlas_ld.ingest.rejected`)."""
         return self.root / "rejected"
 
     @property

@@ -61,9 +61,9 @@ def _best_of_two(function: Callable[..., dict[str, Any]], *args: Any) -> dict[st
 def measure_ingest(corpus: Path, data_dir: Path, batch_size: int, workers: int, traced: bool) -> dict[str, Any]:
     """`atlas-ld ingest` as the command runs it, minus the progress bar (tracemalloc only sees this process)."""
     from atlas_ld.datadir import DataDir
-    from atlas_ld.ingest import ingest
-    from atlas_ld.quarantine import Quarantine
-    from atlas_ld.stats import count_resources
+    from atlas_ld.ingest.pipeline import ingest
+    from atlas_ld.ingest.rejected import Quarantine
+    from atlas_ld.publish.stats import count_resources
     from atlas_ld.uris import UriScheme
 
     if traced:
@@ -287,7 +287,7 @@ def main() -> None:
     figures.bulk_load = _in_fresh_process(measure_bulk_load, nquads, out / "bulk-store")
     shutil.rmtree(out / "bulk-store", ignore_errors=True)
 
-    from atlas_ld.dumping import FORMATS, dump_file_name
+    from atlas_ld.publish.dumps import FORMATS, dump_file_name
 
     dumps = out / "dumps"
     dumps.mkdir(parents=True, exist_ok=True)

@@ -46,9 +46,9 @@ from bench_server import (  # noqa: E402
 )
 from liveserver import live_server  # noqa: E402
 
-from atlas_ld.describe import describe_resource  # noqa: E402
+from atlas_ld.publish.describe import describe_resource  # noqa: E402
 from atlas_ld.queries import ready_queries  # noqa: E402
-from atlas_ld.remote_store import RemoteEndpoint, RemoteStore  # noqa: E402
+from atlas_ld.store.remote import RemoteEndpoint, RemoteStore  # noqa: E402
 from atlas_ld.uris import DEFAULT_BASE_URI, UriScheme  # noqa: E402
 from atlas_ld.web.links import Links  # noqa: E402
 

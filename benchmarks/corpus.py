@@ -17,7 +17,15 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from atlas_ld.codelists import CONTACT_ROLES, KNOWN_FUNDERS, PARTNERSHIP_FORMS, SDGS, STATUSES, THEMES, country_names
+from atlas_ld.codelists import (
+    CONTACT_ROLES,
+    KNOWN_FUNDERS,
+    PARTNERSHIP_FORMS,
+    SDGS,
+    STATUSES,
+    THEMES,
+    country_names,
+)
 
 SEED = 20240611
 FIRST_PRJ_ID = 100_000

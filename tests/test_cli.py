@@ -12,14 +12,13 @@ import time
 from pathlib import Path
 
 import httpx
-
 import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
+from atlas_ld.bundled import examples_dir
 from atlas_ld.cli import app
 from atlas_ld.datadir import DataDir
-from atlas_ld.ingest import bundled_examples
 from atlas_ld.uris import UriScheme
 
 BASE = "https://atlas.example.org/"
@@ -62,7 +61,7 @@ def stored_quads(root: Path) -> set[ox.Quad]:
 def test_ingest_prints_a_summary_with_warnings_by_file_and_line(ingested: tuple[Path, str]) -> None:
     output = ingested[1]
     assert "5 pages read, 5 records stored, 6 warnings, 0 records rejected, 0 pages not read" in output
-    examples = bundled_examples()
+    examples = examples_dir()
     assert f"{examples / '15635.txt'}:19: malformed e-mail address 'gregor.trumel@diplomatie.gouv..fr' kept as written" in output
     assert f"{examples / '6099.txt'}:37: page cut short (no footer)" in output
     assert re.search(r"time: parse [0-9.]+ s, map [0-9.]+ s, validate [0-9.]+ s, store [0-9.]+ s", output)
@@ -157,7 +156,7 @@ def test_validate_ties_a_fault_in_the_shared_graph_to_the_projects_that_rely_on_
 def test_settings_come_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ATLAS_LD_STORE", str(tmp_path / "from-env"))
     monkeypatch.setenv("ATLAS_LD_BASE_URI", "https://data.example.test/atlas/")
-    code, output = run("ingest", "--no-dumps", str(bundled_examples() / "12523.txt"))
+    code, output = run("ingest", "--no-dumps", str(examples_dir() / "12523.txt"))
     assert code == 0, output
     subjects = {q.subject.value for q in stored_quads(tmp_path / "from-env")}
     assert "https://data.example.test/atlas/id/project/12523" in subjects
@@ -188,7 +187,7 @@ def test_commands_that_cannot_run_exit_non_zero(data_dir: Path, tmp_path: Path) 
 def test_bad_pages_each_get_one_message_and_the_run_succeeds(tmp_path: Path) -> None:
     pages = tmp_path / "pages"
     pages.mkdir()
-    shutil.copy(bundled_examples() / "12523.txt", pages)
+    shutil.copy(examples_dir() / "12523.txt", pages)
     (pages / "90001.txt").write_bytes(b"")
     (pages / "90003.txt").write_bytes(bytes(range(256)) * 64)
     code, output = run("ingest", "--store", str(tmp_path / "data"), "--no-dumps", str(pages))

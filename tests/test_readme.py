@@ -5,16 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import fields
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-
-from atlas_ld.settings import Settings
+from support import ROOT
+from support.example_data import ingest_examples
 
 from atlas_ld.datadir import DataDir
-from example_data import ingest_examples
+from atlas_ld.settings import Settings
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = ROOT / "README.md"
 
 
 def readme_queries() -> list[str]:

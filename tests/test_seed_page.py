@@ -10,10 +10,10 @@ import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
+from atlas_ld.bundled import examples_dir
 from atlas_ld.cli import app
 from atlas_ld.datadir import DataDir
-from atlas_ld.ingest import bundled_examples
-from atlas_ld.store import EmbeddedStore
+from atlas_ld.store.embedded import EmbeddedStore
 from atlas_ld.uris import UriScheme
 from atlas_ld.vocab import prefixes
 
@@ -29,7 +29,7 @@ PREFIXES = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes(BASE).i
 def store(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
     root = tmp_path_factory.mktemp("seed") / "atlas-data"
     result = CliRunner().invoke(
-        app, ["ingest", "--store", str(root), "--base-uri", BASE, "--no-dumps", str(bundled_examples() / "12523.txt")]
+        app, ["ingest", "--store", str(root), "--base-uri", BASE, "--no-dumps", str(examples_dir() / "12523.txt")]
     )
     assert result.exit_code == 0, result.output
     assert "1 pages read, 1 records stored, 0 warnings, 0 records rejected, 0 pages not read" in result.output

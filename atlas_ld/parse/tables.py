@@ -17,8 +17,22 @@ from atlas_ld.codelists import country_iso3
 from atlas_ld.parse.emails import decode_email, is_valid_email, looks_like_email
 from atlas_ld.parse.lines import Line
 from atlas_ld.parse.log import WarningLog, shown
-from atlas_ld.parse.themes import fold, known_theme_path, parse_sdg_row, sdg_label_known, split_theme_path
-from atlas_ld.records import Document, ForeignPartner, FundingLine, PartnerContact, SdgRow, ThemeRow, Volunteer
+from atlas_ld.parse.themes import (
+    fold,
+    known_theme_path,
+    parse_sdg_row,
+    sdg_label_known,
+    split_theme_path,
+)
+from atlas_ld.records import (
+    Document,
+    ForeignPartner,
+    FundingLine,
+    PartnerContact,
+    SdgRow,
+    ThemeRow,
+    Volunteer,
+)
 
 Columns = tuple[str | None, ...]
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from atlas_ld.bundled import bundled
 from atlas_ld.uris import DEFAULT_BASE_URI
 
 _HEADER = re.compile(r"^#\s*(title|description|order)\s*:\s*(.*?)\s*$")
@@ -51,7 +51,7 @@ def _parse(name: str, source: str) -> ReadyQuery:
 
 @cache
 def _bundled() -> tuple[ReadyQuery, ...]:
-    files = [f for f in resources.files(__package__).iterdir() if f.name.endswith(".rq")]
+    files = bundled("queries").glob("*.rq")
     queries = [_parse(f.name.removesuffix(".rq"), f.read_text(encoding="utf-8")) for f in files]
     return tuple(sorted(queries, key=lambda q: (q.order, q.name)))
 

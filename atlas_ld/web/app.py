@@ -12,20 +12,20 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from atlas_ld import __version__
+from atlas_ld.bundled import bundled
 from atlas_ld.settings import Settings
-from atlas_ld.store import GraphStore, StoreRefused, StoreUnavailable
-from atlas_ld.web import graph_store, sparql
-from atlas_ld.web.catalog import catalog_router
-from atlas_ld.web.dumps import dumps_router
+from atlas_ld.sparql.runner import QueryRunner, query_runner
+from atlas_ld.store.embedded import GraphStore, StoreRefused, StoreUnavailable
 from atlas_ld.web.errors import handle_http_error, handle_store_error
 from atlas_ld.web.links import Links
 from atlas_ld.web.middleware import LIMIT_RESPONSES, HeadAsGet, RequestLimits
-from atlas_ld.web.pages import pages_router
-from atlas_ld.web.query_runner import QueryRunner, query_runner
-from atlas_ld.web.resources import resources_router
-from atlas_ld.web.sparql import TRUNCATED
-from atlas_ld.web.void import void_router
-
+from atlas_ld.web.routes import graph_store, sparql
+from atlas_ld.web.routes.catalog import catalog_router
+from atlas_ld.web.routes.dereference import resources_router
+from atlas_ld.web.routes.dumps import dumps_router
+from atlas_ld.web.routes.pages import pages_router
+from atlas_ld.web.routes.sparql import TRUNCATED
+from atlas_ld.web.routes.void import void_router
 
 # What a script on another origin may read of a query's answer: the row cap's mark, why it is there, when to retry.
 _QUERY_HEADERS = (TRUNCATED, "Warning", "Retry-After")
@@ -62,7 +62,7 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     base_path = Links(settings.base_uri).root.rstrip("/")
     app.include_router(resources_router(settings, store), prefix=base_path)
     app.include_router(pages_router(settings, store), prefix=base_path)
-    app.mount("/static", StaticFiles(packages=[("atlas_ld.web", "static")]), name="static")
+    app.mount("/static", StaticFiles(directory=bundled("web", "static")), name="static")
 
     # Added innermost first: CORS sees every request, limits come before any work, HEAD drops the body last.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)

@@ -10,13 +10,12 @@ from __future__ import annotations
 import hmac
 
 import anyio
-
 from fastapi import Request
 
 from atlas_ld.settings import Settings
-from atlas_ld.store import GraphStore
+from atlas_ld.sparql.runner import QueryRunner
+from atlas_ld.store.embedded import GraphStore
 from atlas_ld.web.errors import forbidden_update, unauthorized
-from atlas_ld.web.query_runner import QueryRunner
 
 
 def store_of(request: Request) -> GraphStore:

@@ -16,7 +16,7 @@ from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException
 
-from atlas_ld.store import StoreUnavailable
+from atlas_ld.store.embedded import StoreUnavailable
 
 
 class HttpError(HTTPException):

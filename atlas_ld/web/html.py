@@ -19,6 +19,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from atlas_ld.bundled import bundled
+
 
 def content_security_policy(*style_hashes: str) -> str:
     """Only the app's own scripts and styles run: no inline script, no eval, nothing from another origin.
@@ -53,7 +55,7 @@ def environment() -> jinja2.Environment:
     """The package's templates (read-only once loaded, so one environment serves every app; not checked for
     changes on each render, which would cost two file system calls per template and page)."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("atlas_ld.web", "templates"),
+        loader=jinja2.FileSystemLoader(bundled("web", "templates")),
         auto_reload=False,
         autoescape=True,
         trim_blocks=True,

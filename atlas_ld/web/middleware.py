@@ -10,7 +10,13 @@ from typing import Any
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from atlas_ld.web.errors import HttpError, as_response, header_fields_too_large, payload_too_large, uri_too_long
+from atlas_ld.web.errors import (
+    HttpError,
+    as_response,
+    header_fields_too_large,
+    payload_too_large,
+    uri_too_long,
+)
 
 _TEXT: dict[str, Any] = {"text/plain": {}}
 

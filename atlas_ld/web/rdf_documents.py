@@ -12,10 +12,17 @@ from typing import Any
 from fastapi import Request, Response
 from rdflib import Graph
 
-from atlas_ld.dumpfiles import DumpFile
+from atlas_ld.publish.dump_files import DumpFile
 from atlas_ld.web.conditional import Validators
 from atlas_ld.web.errors import not_acceptable
-from atlas_ld.web.negotiation import JSON_LD, N_TRIPLES, RDF_XML, TURTLE, Offer, negotiate
+from atlas_ld.web.negotiation import (
+    JSON_LD,
+    N_TRIPLES,
+    RDF_XML,
+    TURTLE,
+    Offer,
+    negotiate,
+)
 
 GRAPH_OFFERS: tuple[Offer, ...] = (TURTLE, JSON_LD, N_TRIPLES, RDF_XML)
 """What a single graph is sent as, Turtle first (the default)."""

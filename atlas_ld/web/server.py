@@ -13,7 +13,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from atlas_ld.settings import Settings
-from atlas_ld.store_choice import open_store
+from atlas_ld.store.opening import open_store
 from atlas_ld.web.app import create_app
 
 # Room for the method, the protocol version and the line breaks beyond the longest URL and header fields the app

@@ -1,0 +1,181 @@
+"""The ingest pipeline: page files → records → RDF → SHACL in batches → one named graph per project in the store.
+
+A page that cannot be read is reported (file and line) and skipped; a record that fails validation is kept aside
+in `rejected/` with its reasons, and the last good version of that project stays in the store. Neither stops the
+run nor touches the other projects. Each batch of projects is written in one transaction (its project graphs
+replaced, its descriptions of shared resources added to the shared graph), while the next batches are prepared
+(parsed, mapped, validated) in this process or in worker processes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from atlas_ld import __version__
+from atlas_ld.ingest.personal_data import withdraw_persons
+from atlas_ld.ingest.prepare import (
+    Batch,
+    BatchContext,
+    MappedGraph,
+    cached_static_graphs,
+    narrow_down,
+    prepare_batch,
+)
+from atlas_ld.ingest.rejected import Quarantine
+from atlas_ld.ingest.report import Finding, IngestReport, Rejection, StageClock
+from atlas_ld.parse import iter_page_files
+from atlas_ld.store.embedded import GraphStore, StoreUnavailable
+from atlas_ld.uris import UriScheme
+
+__all__ = ["DEFAULT_BATCH_SIZE", "Finding", "IngestReport", "Rejection", "StageClock", "ingest"]
+
+# pyshacl has a large cost per call, so projects are validated (and stored) a few hundred at a time.
+DEFAULT_BATCH_SIZE = 250
+# The embedded store buffers writes in memory until it flushes them; left alone, that buffer grows past a
+# gigabyte on a full Atlas. Flushing every thousand pages keeps it to a few hundred megabytes.
+FLUSH_EVERY_PAGES = 1_000
+
+T = TypeVar("T")
+
+
+def parser_version() -> str:
+    """The version recorded in each project's provenance: the package's."""
+    return f"atlas-ld {__version__}"
+
+
+def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """Consecutive slices of `size` items (the last one shorter).
+
+    >>> [list(c) for c in chunked([1, 2, 3, 4, 5], 2)]
+    [[1, 2], [3, 4], [5]]
+    """
+    for start in range(0, len(items), max(1, size)):
+        yield items[start : start + size]
+
+
+def ingest(
+    paths: Iterable[Path],
+    store: GraphStore,
+    uris: UriScheme,
+    quarantine: Quarantine,
+    *,
+    ingested_at: datetime | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    workers: int = 1,
+    on_progress: Callable[[int, int], None] | None = None,
+    personal_data: bool = True,
+) -> IngestReport:
+    """Ingest page files and folders into `store`; `on_progress(pages done, pages in all)` after each batch.
+
+    `ingested_at` is stamped in each project's provenance (now by default); two ingests of the same pages with
+    the same stamp give the same graphs. With `workers` > 1, batches are prepared in that many processes. The
+    store writes outside the GIL, in a thread of its own: a few batches at most are in memory at any time. Without
+    `personal_data`, persons are left out of the records, and those that earlier ingests stored are withdrawn.
+    """
+    files = list(iter_page_files(paths))
+    context = BatchContext(uris.base, ingested_at or datetime.now(UTC), parser_version(), personal_data)
+    report = IngestReport()
+    with report.clock("store"):
+        store.replace_graphs(cached_static_graphs(uris.base))
+    run = _Run(report, quarantine, set(quarantine.kept()), context.stamp, len(files), on_progress)
+    read_from: dict[int, str] = {}
+    chunks = list(chunked(files, batch_size))
+    with ExitStack() as stack:
+        writer = stack.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="atlas-ld-store"))
+        writing: tuple[Batch, Future[None]] | None = None
+        for batch in _prepared(chunks, context, min(workers, len(chunks)), stack):
+            _note_repeats(batch, read_from)
+            if writing is not None:
+                run.settle(*writing)
+            flush = run.pages_sent // FLUSH_EVERY_PAGES < (run.pages_sent + batch.pages) // FLUSH_EVERY_PAGES
+            run.pages_sent += batch.pages
+            writing = batch, writer.submit(_store, batch, store, uris, flush)
+        if writing is not None:
+            run.settle(*writing)
+    if not personal_data:
+        with report.clock("store"):
+            withdraw_persons(store)
+    return report
+
+
+def _prepared(chunks: list[Sequence[Path]], context: BatchContext, workers: int, stack: ExitStack) -> Iterator[Batch]:
+    """Prepared batches in order: here, or from worker processes that keep a few batches ahead."""
+    if workers <= 1:
+        yield from (prepare_batch(chunk, context) for chunk in chunks)
+        return
+    # Workers start fresh ("spawn"): forking a process that runs the store's threads is not safe.
+    pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")))
+    ahead: list[Future[Batch]] = []
+    for chunk in chunks:
+        ahead.append(pool.submit(prepare_batch, chunk, context))
+        if len(ahead) > workers:
+            yield ahead.pop(0).result()
+    for future in ahead:
+        yield future.result()
+
+
+@dataclass
+class _Run:
+    """The state of one ingest between batches."""
+
+    report: IngestReport
+    quarantine: Quarantine
+    kept_aside: set[int]
+    stamp: datetime
+    total: int
+    on_progress: Callable[[int, int], None] | None
+    pages_sent: int = 0  # pages handed to the writer so far
+
+    def settle(self, batch: Batch, written: Future[None]) -> None:
+        """Once a batch is written: keep aside what was rejected, release what is now stored, report."""
+        written.result()
+        for graph, violations, reasons in batch.invalid:
+            self.quarantine.keep(
+                graph.prj_id, graph.whole, violations, source_file=graph.file, reasons=reasons, at=self.stamp
+            )
+            self.report.rejected.append(Rejection(graph.prj_id, graph.file, reasons))
+        for prj_id in self.kept_aside.intersection(batch.valid):
+            self.quarantine.release(prj_id)
+            self.kept_aside.discard(prj_id)
+        self.report.pages_read += batch.pages
+        self.report.records_stored += len(batch.valid)
+        self.report.warnings += batch.warnings
+        self.report.page_errors += batch.page_errors
+        self.report.clock.add(batch.clock)
+        if self.on_progress is not None:
+            self.on_progress(self.report.pages_read, self.total)
+
+
+def _note_repeats(batch: Batch, read_from: dict[int, str]) -> None:
+    """Warn when a project read in an earlier batch is read again: the later page replaces it."""
+    for prj_id, graph in batch.valid.items():
+        earlier = read_from.get(prj_id)
+        if earlier is not None and earlier != graph.file:
+            batch.warnings.append(Finding(graph.file, f"prjId {prj_id} also read from {earlier}; this page wins"))
+        read_from[prj_id] = graph.file
+
+
+def _store(batch: Batch, store: GraphStore, uris: UriScheme, flush: bool) -> None:
+    """Replace the batch's project graphs and add to the shared graph in one transaction; a refused batch is
+    narrowed down to its culprit."""
+    shared_graph = uris.graph("shared")
+
+    def write(graphs: Sequence[MappedGraph]) -> None:
+        # The shared graph is a set: what earlier pages already said about an authority is not stored again.
+        shared = dict.fromkeys(t for g in graphs for t in g.shared)
+        store.replace_graphs({uris.project_graph(g.prj_id): g.triples for g in graphs}, add={shared_graph: shared})
+
+    with batch.clock("store"):
+        refused = narrow_down(list(batch.valid.values()), write, fatal=(StoreUnavailable,))
+        if flush:
+            store.flush()
+    for graph, error in refused:
+        del batch.valid[graph.prj_id]
+        batch.reject(graph, f"the store refused the graph ({type(error).__name__}: {error})")

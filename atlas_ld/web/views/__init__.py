@@ -1,0 +1,1 @@
+"""What pages show: plain data read from the store for the templates (no HTTP here)."""
