@@ -14,16 +14,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from atlas_ld.sparql.checks import (
-    UncheckableSparql,
-    service_calls,
-    with_protocol_dataset,
-)
-from atlas_ld.sparql.row_cap import cap_solutions, cap_triples
-from atlas_ld.sparql.streaming import serialised
-from atlas_ld.store.embedded import GraphStore, QueryResult
-from atlas_ld.web.errors import bad_request, forbidden_service, not_acceptable
-from atlas_ld.web.negotiation import (
+from atlas_ld.media_types import (
     RDF,
     RESULTS,
     Offer,
@@ -31,7 +22,16 @@ from atlas_ld.web.negotiation import (
     rdf_format,
     results_format,
 )
-from atlas_ld.web.sparql_protocol import QueryOperation, UpdateOperation
+from atlas_ld.sparql.checks import (
+    UncheckableSparql,
+    service_calls,
+    with_protocol_dataset,
+)
+from atlas_ld.sparql.errors import bad_query, not_acceptable, service_refused
+from atlas_ld.sparql.operations import QueryOperation, UpdateOperation
+from atlas_ld.sparql.row_cap import cap_solutions, cap_triples
+from atlas_ld.sparql.streaming import serialised
+from atlas_ld.store.embedded import GraphStore, QueryResult
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def write_answer(
     (CONSTRUCT, DESCRIBE), 0 meaning no cap.
 
     The Accept header is negotiated here, once the result's kind is known. `start(media_type, truncated)` is
-    called before the first byte, once the cap is applied; before it, a bad query raises HttpError (400, 403, 406).
+    called before the first byte, once the cap is applied; before it, a bad query raises a QueryError (BadQuery, ServiceRefused, NotAcceptable).
     """
     refuse_unlisted_services(operation.text, allowed_services, update=False)
     result = _run(store, operation, base_iri)
@@ -122,22 +122,22 @@ def perform_update(
         try:
             text = with_protocol_dataset(text, operation.using_graphs, operation.using_named_graphs)
         except ValueError as error:  # UncheckableSparql included
-            raise bad_request(str(error)) from error
+            raise bad_query(str(error)) from error
     try:
         store.update(text, base_iri=base_iri)
     except SyntaxError as error:
-        raise bad_request(str(error)) from error
+        raise bad_query(str(error)) from error
 
 
 def refuse_unlisted_services(text: str, allowed: Sequence[str], *, update: bool) -> None:
-    """403 for a SERVICE whose endpoint is not on the allow-list; 400 if the text cannot be checked."""
+    """ServiceRefused for a SERVICE whose endpoint is not on the allow-list; BadQuery if the text cannot be checked."""
     try:
         endpoints = service_calls(text, update=update)
     except UncheckableSparql as error:
-        raise bad_request(str(error)) from error
+        raise bad_query(str(error)) from error
     for endpoint in endpoints:
         if endpoint is None or endpoint not in allowed:
-            raise forbidden_service(endpoint)
+            raise service_refused(endpoint)
 
 
 def _run(store: GraphStore, operation: QueryOperation, base_iri: str) -> QueryResult:
@@ -149,7 +149,7 @@ def _run(store: GraphStore, operation: QueryOperation, base_iri: str) -> QueryRe
             base_iri=base_iri,
         )
     except (SyntaxError, ValueError) as error:  # ValueError: a graph parameter that is not an IRI
-        raise bad_request(str(error)) from error
+        raise bad_query(str(error)) from error
 
 
 def _write(

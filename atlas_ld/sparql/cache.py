@@ -13,19 +13,15 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
+from atlas_ld.media_types import RDF, RESULTS, negotiate
 from atlas_ld.sparql.answers import Answer
 from atlas_ld.sparql.checks import query_form
+from atlas_ld.sparql.errors import QueryError, workers_busy
+from atlas_ld.sparql.operations import QueryOperation
+from atlas_ld.sparql.runner import QueryRunner
 from atlas_ld.store.embedded import GraphStore
-from atlas_ld.web.errors import HttpError, query_workers_busy
-from atlas_ld.web.negotiation import RDF, RESULTS, negotiate
-from atlas_ld.web.sparql_protocol import QueryOperation
-
-if TYPE_CHECKING:  # the runner module chooses this one: no import back at run time
-    from atlas_ld.sparql.runner import QueryRunner
-
 
 _WARM_CHECK_SECONDS = 2.0
 # The ready queries hold no relative IRI, so the base they are warmed with is not part of their key.
@@ -68,7 +64,7 @@ class CachedQueries:
         self._kept: OrderedDict[Hashable, _Kept] = OrderedDict()
         self._size = 0
         self._running: dict[Hashable, threading.Event] = {}
-        self._failures: WeakKeyDictionary[threading.Event, HttpError] = WeakKeyDictionary()
+        self._failures: WeakKeyDictionary[threading.Event, QueryError] = WeakKeyDictionary()
         self._lock = threading.Lock()
 
     def answer(
@@ -99,16 +95,16 @@ class CachedQueries:
             # once, it would fail the same way); too large to keep, or left by its client, this request computes
             # its own.
             if not running.wait(self.wait_seconds):
-                raise query_workers_busy(self.wait_seconds)
+                raise workers_busy(self.wait_seconds)
             with self._lock:
                 failure = self._failures.get(running)
             if failure is not None:
                 # A copy: one exception object raised in several threads at once would share one traceback.
-                raise HttpError(failure.status_code, str(failure.detail), failure.headers)
+                raise type(failure)(*failure.args)
         try:
             answer = runner.answer(operation, accept=accept, base_iri=base_iri, allowed_services=allowed_services)
-        except HttpError as error:
-            self._release(key, done, error if error.status_code >= 500 else None)
+        except QueryError as error:
+            self._release(key, done, None if error.client_fault else error)
             raise
         except BaseException:
             self._release(key, done)
@@ -152,7 +148,7 @@ class CachedQueries:
                 _, old = self._kept.popitem(last=False)
                 self._size -= len(old.body)
 
-    def _release(self, key: Hashable, done: threading.Event, failure: HttpError | None = None) -> None:
+    def _release(self, key: Hashable, done: threading.Event, failure: QueryError | None = None) -> None:
         """Let the waiters go; a server-side failure (deadline, lost worker) is theirs too."""
         with self._lock:
             if self._running.get(key) is done:

@@ -26,14 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from atlas_ld.sparql.answers import Answer
-from atlas_ld.sparql.worker import END, Failure, Head, QueryJob, serve_queries
-from atlas_ld.web.errors import (
-    HttpError,
+from atlas_ld.sparql.errors import (
+    QueryError,
     query_timed_out,
-    query_worker_lost,
-    query_workers_busy,
+    worker_lost,
+    workers_busy,
 )
-from atlas_ld.web.sparql_protocol import QueryOperation
+from atlas_ld.sparql.operations import QueryOperation
+from atlas_ld.sparql.worker import END, Head, QueryJob, serve_queries
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +119,9 @@ class WorkerPool:
         except BaseException:
             self._give_back(worker, finished=False)
             raise
-        if isinstance(first, Failure):
+        if isinstance(first, QueryError):
             self._give_back(worker, finished=True)
-            raise HttpError(first.status, first.message, first.headers)
+            raise first
         assert isinstance(first, Head), first
         if first.whole:
             self._give_back(worker, finished=True)
@@ -142,11 +142,11 @@ class WorkerPool:
     def _take(self, deadline: float) -> _Worker:
         while True:
             if self._closed:
-                raise query_worker_lost("the server is stopping")
+                raise worker_lost("the server is stopping")
             try:
                 worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0))
             except queue.Empty:
-                raise query_workers_busy(self.timeout) from None
+                raise workers_busy(self.timeout) from None
             if not worker.process.is_alive():  # died while idle (out of memory, killed from outside)
                 self._replace(worker, "it died while idle")
                 continue
@@ -213,7 +213,7 @@ class WorkerPool:
             self._expire(worker)
             raise query_timed_out(self.timeout)
         self._replace_if_busy(worker)
-        raise query_worker_lost(worker.killed_for or f"exit code {worker.process.exitcode}")
+        raise worker_lost(worker.killed_for or f"exit code {worker.process.exitcode}")
 
     def _replace_if_busy(self, worker: _Worker) -> None:
         with self._lock:
@@ -242,15 +242,15 @@ class _Results(Iterator[bytes]):
             return first
         try:
             message = self._pool._receive(self._worker, self._deadline)
-        except HttpError as error:
+        except QueryError as error:
             self._finish(complete=False)
-            raise QueryStreamCut(f"results cut: {error.detail}") from None
+            raise QueryStreamCut(f"results cut: {error}") from None
         if message == END:
             self._finish(complete=True)
             raise StopIteration
-        if isinstance(message, Failure):
+        if isinstance(message, QueryError):
             self._finish(complete=False)
-            raise QueryStreamCut(f"results cut: {message.message}")
+            raise QueryStreamCut(f"results cut: {message}")
         assert isinstance(message, bytes), message
         return message
 

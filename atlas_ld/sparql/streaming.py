@@ -2,7 +2,7 @@
 
 The serialiser runs in its own thread and hands over its chunks (8 KiB from pyoxigraph) through a small
 bounded queue, so a large result never sits whole in memory and a slow client slows the serialiser down.
-When the response stops early (client gone, HEAD), `ClosingStreamingResponse` closes the iterator, the next
+When the response stops early (client gone, HEAD), the web's `ClosingStreamingResponse` closes the iterator, the next
 write raises and the serialiser's thread ends.
 
 >>> b"".join(serialised(lambda out: out.write(b"<s> <p> <o> .")))
@@ -16,10 +16,6 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator
 from typing import IO, Any
-
-import anyio
-from fastapi.responses import StreamingResponse
-from starlette.types import Receive, Scope, Send
 
 # Chunks waiting for the client: a few pyoxigraph buffers, so memory per response stays small.
 _QUEUE_CHUNKS = 8
@@ -94,25 +90,3 @@ def serialised(write: Callable[[IO[bytes]], object]) -> Iterator[bytes]:
             yield item
     finally:
         pipe.closed.set()
-
-
-class ClosingStreamingResponse(StreamingResponse):
-    """A streaming response that closes its chunk iterator once the exchange is over, however it ended.
-
-    Left to itself, an iterator abandoned half-way (client gone, HEAD) is closed only when the garbage collector
-    reaches it, and until then it holds whatever produces the chunks: a serialiser thread, a query worker.
-    """
-
-    def __init__(self, chunks: Iterator[bytes], **kwargs: Any) -> None:
-        super().__init__(chunks, **kwargs)
-        self._chunks = chunks
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
-            await super().__call__(scope, receive, send)
-        finally:
-            close = getattr(self._chunks, "close", None)
-            if close is not None:
-                # Shielded: a cancelled request must still let go of its producer.
-                with anyio.CancelScope(shield=True):
-                    await anyio.to_thread.run_sync(close)

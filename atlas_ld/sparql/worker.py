@@ -2,8 +2,8 @@
 
 It exists so that a query can be stopped: a Python thread cannot be killed, a process can, and its CPU is then
 really freed. The server sends a `QueryJob` down a pipe; the worker answers with a `Head` (media type, whether
-the row cap cut the result, the first part of the body), the other parts, then `END`, or with a `Failure` carrying
-the HTTP error. A short answer is all in its `Head`: one message back per query. One job at a time; the server
+the row cap cut the result, the first part of the body), the other parts, then `END`, or with the `QueryError`
+that stopped it. A short answer is all in its `Head`: one message back per query. One job at a time; the server
 kills the worker at the query's deadline and starts another.
 """
 
@@ -14,14 +14,14 @@ import signal
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from atlas_ld.sparql.answers import write_answer
+from atlas_ld.sparql.errors import QueryError, query_failed, store_unreadable
+from atlas_ld.sparql.operations import QueryOperation
 from atlas_ld.store.embedded import EmbeddedStore
-from atlas_ld.web.errors import HttpError, store_unreadable
-from atlas_ld.web.sparql_protocol import QueryOperation
 
 END = "end"
 """The last message of a complete answer."""
@@ -56,15 +56,6 @@ class Head:
     whole: bool
 
 
-@dataclass(frozen=True)
-class Failure:
-    """The query could not be answered: the HTTP error to send (or, after `Head`, why the stream stops)."""
-
-    status: int
-    message: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-
 def serve_queries(connection: Connection, location: str) -> None:
     """A worker's whole life: answer the jobs that come down `connection` until the server closes it."""
     # Ctrl-C reaches the whole process group; the server decides when its workers stop.
@@ -83,13 +74,13 @@ def _answer(connection: Connection, store: EmbeddedStore, job: QueryJob) -> None
     parts = _Parts(connection)
     try:
         _write(store, job, parts)
-    except HttpError as error:
-        connection.send(Failure(error.status_code, str(error.detail), dict(error.headers or {})))
+    except QueryError as error:
+        connection.send(error)
     except Exception as error:  # anything else is the store's failure, told to the client rather than hidden
         if parts.started:
-            connection.send(Failure(500, f"The results could not be written to the end: {error}"))
+            connection.send(query_failed(f"The results could not be written to the end: {error}"))
         else:
-            connection.send(Failure(500, f"The store could not answer the query: {error}"))
+            connection.send(query_failed(f"The store could not answer the query: {error}"))
     else:
         parts.end()
 

@@ -52,6 +52,7 @@ class WriteStamp:
 
     def touch(self) -> None:
         """Record a write, for the readers."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(str(time.time()))
 
 
@@ -109,6 +110,11 @@ class GraphStore(Protocol):
     def flush(self) -> None:
         """Write what the store buffers in memory to disk; a long ingest calls it to keep its memory bounded."""
 
+    @property
+    def readable_at(self) -> Path | None:
+        """The folder other processes may open this store from, read-only, to run queries that are stopped by
+        killing the process; None for a store that stops its own work when a request times out (a server)."""
+
 
 class EmbeddedStore:
     """pyoxigraph's on-disk store. Several processes may read it; only one may write.
@@ -120,6 +126,7 @@ class EmbeddedStore:
 
     def __init__(self, location: Path, *, read_only: bool = False) -> None:
         self.location = Path(location)
+        self.readable_at: Path | None = self.location
         self.read_only = read_only
         self._stamp = WriteStamp(self.location)
         if read_only:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from atlas_ld.datadir import DataDir
 from atlas_ld.settings import Settings
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.embedded import GraphStore, WriteStamp
 from atlas_ld.store.remote import RemoteEndpoint, RemoteStore
 from atlas_ld.uris import UriScheme
 
@@ -20,7 +20,12 @@ def open_store(settings: Settings, *, read_only: bool) -> GraphStore:
             union_parameters=settings.store_union_parameters,
             graph_store_url=settings.store_graph_store_url or None,
         )
-        return RemoteStore(endpoint, timeout=settings.query_timeout, graphs_under=UriScheme(settings.base_uri).graph(""))
+        return RemoteStore(
+            endpoint,
+            timeout=settings.query_timeout,
+            graphs_under=UriScheme(settings.base_uri).graph(""),
+            stamp=WriteStamp(settings.data_folder),
+        )
     data = DataDir(settings.data_folder)
     if read_only and not data.has_store():
         raise FileNotFoundError(f"no store in {data.root}: run `atlas-ld ingest` first, or give --store DIR|URL")

@@ -30,6 +30,7 @@ from atlas_ld.store.embedded import (
     StoreRefused,
     StoreUnavailable,
     Term,
+    WriteStamp,
     ntriples,
 )
 
@@ -103,11 +104,20 @@ class RemoteStore:
 
     The graphs under `graphs_under` (the base URI's `graph/`) are atlas-ld's: the list of graphs, the dumps and the
     counts leave out whatever else the server holds (another data set, Virtuoso's own graphs).
+
+    Every write through atlas-ld is recorded in `stamp` (a file in the data folder, shared by the ingest and every
+    server process), so that each of them sees it at once; the server itself is asked only every few seconds, for
+    writes that other programs make.
     """
 
-    def __init__(self, endpoint: RemoteEndpoint, *, timeout: float = 60.0, graphs_under: str = "") -> None:
+    readable_at = None  # a server stops its own queries at the request timeout
+
+    def __init__(
+        self, endpoint: RemoteEndpoint, *, timeout: float = 60.0, graphs_under: str = "", stamp: WriteStamp | None = None
+    ) -> None:
         self.endpoint = endpoint
         self.timeout = timeout
+        self.stamp = stamp
         self._ours = f'FILTER(STRSTARTS(STR(?g), {ox.Literal(graphs_under)}))' if graphs_under else ""
         self._stamp: tuple[float, float] = (0.0, float("-inf"))  # (newest ingest, when it was read)
         self._written_at = 0.0
@@ -201,8 +211,9 @@ class RemoteStore:
         return int(next(iter(rows))["n"].value)  # type: ignore[call-overload, index]
 
     def last_modified(self) -> float:
-        """When the newest project graph was written (its prov:generatedAtTime, read again every few seconds: the
-        server keeps no stamp of its own that every engine would give), or this object's last write if later.
+        """The latest of: the last write through atlas-ld (the shared stamp, or this object's own), and when the
+        newest project graph was written (its prov:generatedAtTime, read again every few seconds: the server keeps
+        no stamp of its own that every engine would give), which tells of an ingest by another program.
 
         A write by another program that is not an ingest leaves it as it was."""
         value, read_at = self._stamp
@@ -212,7 +223,7 @@ class RemoteStore:
             last = next(iter(rows))["last"]  # type: ignore[call-overload, index]
             value = datetime.fromisoformat(last.value).timestamp() if last is not None else 0.0
             self._stamp = (value, now)
-        return max(value, self._written_at)
+        return max(value, self._written_at, self.stamp.read() if self.stamp is not None else 0.0)
 
     # -- writing ------------------------------------------------------------------------------------------------
 
@@ -250,6 +261,8 @@ class RemoteStore:
 
     def _wrote(self) -> None:
         self._written_at = time.time()
+        if self.stamp is not None:
+            self.stamp.touch()
         self._stamp = (self._stamp[0], float("-inf"))
 
     # -- HTTP ---------------------------------------------------------------------------------------------------

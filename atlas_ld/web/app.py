@@ -14,9 +14,15 @@ from starlette.middleware.gzip import GZipMiddleware
 from atlas_ld import __version__
 from atlas_ld.bundled import bundled
 from atlas_ld.settings import Settings
-from atlas_ld.sparql.runner import QueryRunner, query_runner
+from atlas_ld.sparql.endpoint import query_runner
+from atlas_ld.sparql.errors import QueryError
+from atlas_ld.sparql.runner import QueryRunner
 from atlas_ld.store.embedded import GraphStore, StoreRefused, StoreUnavailable
-from atlas_ld.web.errors import handle_http_error, handle_store_error
+from atlas_ld.web.errors import (
+    handle_http_error,
+    handle_query_error,
+    handle_store_error,
+)
 from atlas_ld.web.links import Links
 from atlas_ld.web.middleware import LIMIT_RESPONSES, HeadAsGet, RequestLimits
 from atlas_ld.web.routes import graph_store, sparql
@@ -51,6 +57,7 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.state.store = store
     app.state.queries = queries
     app.add_exception_handler(HTTPException, handle_http_error)
+    app.add_exception_handler(QueryError, handle_query_error)
     for store_error in (StoreUnavailable, StoreRefused):
         app.add_exception_handler(store_error, handle_store_error)
     app.include_router(sparql.router)

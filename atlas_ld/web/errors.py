@@ -16,6 +16,14 @@ from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException
 
+from atlas_ld.sparql.errors import (
+    BadQuery,
+    NotAcceptable,
+    QueryError,
+    QueryFailed,
+    ServiceRefused,
+    store_unreadable,
+)
 from atlas_ld.store.embedded import StoreUnavailable
 
 
@@ -42,15 +50,6 @@ def forbidden_update() -> HttpError:
     return HttpError(403, "This server is read-only: SPARQL Update and the Graph Store Protocol are turned off.")
 
 
-def forbidden_service(endpoint: str | None) -> HttpError:
-    named = f"<{endpoint}>" if endpoint else "an endpoint given by a variable or an unresolved name"
-    return HttpError(
-        403,
-        f"SERVICE {named} is refused: this server makes no request on a query's behalf "
-        "unless the endpoint is on its allow-list.",
-    )
-
-
 def not_found(message: str) -> HttpError:
     return HttpError(404, message)
 
@@ -71,32 +70,8 @@ def header_fields_too_large(limit: int) -> HttpError:
     return HttpError(431, f"The request's header fields are larger than this server accepts ({limit} bytes in all).")
 
 
-def query_timed_out(seconds: float) -> HttpError:
-    return HttpError(
-        503,
-        f"The query was stopped: it ran past this server's limit of {seconds:g} s. Narrow it down (more specific "
-        "patterns, a LIMIT, fewer OPTIONALs) or work on the dumps at /dumps/.",
-    )
-
-
-def query_workers_busy(seconds: float) -> HttpError:
-    return HttpError(
-        503,
-        f"Every query worker stayed busy for {seconds:g} s, this server's time limit for a query: try again shortly.",
-        {"Retry-After": "5"},
-    )
-
-
-def store_unreadable(reason: str) -> HttpError:
-    return HttpError(503, f"The store could not be read just now ({reason}): try again.", {"Retry-After": "1"})
-
-
 def store_refused(reason: str) -> HttpError:
     return HttpError(502, f"The SPARQL server behind this one refused the request: {reason}")
-
-
-def query_worker_lost(reason: str) -> HttpError:
-    return HttpError(503, f"The process running the query stopped ({reason}); it has been replaced: try again.")
 
 
 def unsupported_media_type(got: str, expected: Iterable[str]) -> HttpError:
@@ -108,10 +83,37 @@ def as_response(error: HTTPException) -> Response:
     return PlainTextResponse(f"{error.detail}\n", status_code=error.status_code, headers=error.headers)
 
 
+# The HTTP status of each reason a SPARQL operation got no answer; any other is the server's, for now (503).
+_QUERY_STATUS: tuple[tuple[type[QueryError], int], ...] = (
+    (BadQuery, 400),
+    (ServiceRefused, 403),
+    (NotAcceptable, 406),
+    (QueryFailed, 500),
+)
+
+
+def from_query_error(error: QueryError) -> HttpError:
+    """The HTTP error that tells a client why its SPARQL operation got no answer.
+
+    >>> from atlas_ld.sparql.errors import bad_query, workers_busy
+    >>> busy = from_query_error(workers_busy(30))
+    >>> busy.status_code, busy.headers, from_query_error(bad_query("no")).status_code
+    (503, {'Retry-After': '5'}, 400)
+    """
+    status = next((code for kind, code in _QUERY_STATUS if isinstance(error, kind)), 503)
+    return HttpError(status, str(error), {"Retry-After": str(error.retry_after)} if error.retry_after else None)
+
+
+async def handle_query_error(request: Request, error: Exception) -> Response:
+    """A SPARQL operation refused or stopped, wherever a route ran it."""
+    assert isinstance(error, QueryError)
+    return as_response(from_query_error(error))
+
+
 async def handle_store_error(request: Request, error: Exception) -> Response:
     """A remote store down (503, try again) or refusing (502), wherever a route reached it."""
     if isinstance(error, StoreUnavailable):
-        return as_response(store_unreadable(str(error)))
+        return as_response(from_query_error(store_unreadable(str(error))))
     return as_response(store_refused(str(error)))
 
 

@@ -6,41 +6,19 @@ is not UTF-8, an update by GET) is answered here with a 4xx, before the store is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from fastapi import Request
 from werkzeug.http import parse_options_header
 
+from atlas_ld.sparql.operations import Operation, QueryOperation, UpdateOperation
 from atlas_ld.web.errors import bad_request, unsupported_media_type
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 
-
-@dataclass(frozen=True)
-class QueryOperation:
-    text: str
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-    format: str | None = None
-    """The `format=` parameter, which overrides Accept."""
-
-    @property
-    def names_dataset(self) -> bool:
-        """Whether the request itself says which graphs the query reads (default-graph-uri / named-graph-uri)."""
-        return bool(self.default_graphs or self.named_graphs)
-
-
-@dataclass(frozen=True)
-class UpdateOperation:
-    text: str
-    using_graphs: tuple[str, ...] = ()
-    using_named_graphs: tuple[str, ...] = ()
-
-
-Operation = QueryOperation | UpdateOperation
+__all__ = ["Operation", "QueryOperation", "UpdateOperation", "read_operation"]
 
 
 async def read_operation(request: Request) -> Operation | None:

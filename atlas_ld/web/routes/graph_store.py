@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from atlas_ld.sparql.streaming import ClosingStreamingResponse, serialised
+from atlas_ld.sparql.streaming import serialised
 from atlas_ld.store.embedded import GraphStore
 from atlas_ld.web.dependencies import require_update_access, store_of
 from atlas_ld.web.errors import (
@@ -26,6 +26,7 @@ from atlas_ld.web.errors import (
     unsupported_media_type,
 )
 from atlas_ld.web.negotiation import N_QUADS, RDF, TRIG, Offer, negotiate, rdf_format
+from atlas_ld.web.streaming import ClosingStreamingResponse
 
 _TEXT: dict[str, Any] = {"text/plain": {}}
 router = APIRouter(

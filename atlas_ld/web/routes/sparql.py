@@ -19,7 +19,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from atlas_ld.sparql.answers import Answer, perform_update
-from atlas_ld.sparql.streaming import ClosingStreamingResponse
+from atlas_ld.sparql.errors import workers_busy
 from atlas_ld.web.dependencies import (
     queries_of,
     query_threads_of,
@@ -27,7 +27,7 @@ from atlas_ld.web.dependencies import (
     settings_of,
     store_of,
 )
-from atlas_ld.web.errors import bad_request, query_workers_busy
+from atlas_ld.web.errors import bad_request
 from atlas_ld.web.negotiation import HTML, RDF, RESULTS, prefers
 from atlas_ld.web.routes.query_ui import query_ui_response
 from atlas_ld.web.routes.service_description import describe_service
@@ -38,6 +38,7 @@ from atlas_ld.web.sparql_protocol import (
     UpdateOperation,
     read_operation,
 )
+from atlas_ld.web.streaming import ClosingStreamingResponse
 
 TRUNCATED = "Atlas-LD-Truncated"
 """Response header present, with the value `true`, when the row cap cut the answer."""
@@ -198,7 +199,7 @@ async def _dispatch(request: Request) -> Response:
     with anyio.move_on_after(settings.query_timeout) as waiting:
         await threads.acquire_on_behalf_of(request)
     if waiting.cancelled_caught:
-        raise query_workers_busy(settings.query_timeout)
+        raise workers_busy(settings.query_timeout)
     try:
         answer = await anyio.to_thread.run_sync(ask)
     finally:
