@@ -112,7 +112,9 @@ def test_a_runaway_query_is_stopped_while_the_others_flow(server: LiveServer) ->
         hog_thread = threading.Thread(target=run_hog)
         hog_thread.start()
         time.sleep(0.3)
-        assert server.cpu_use(0.5) > 0.5  # the hog really burns a core
+        # The hog really burns CPU rather than waiting. Its share of a core depends on what else the machine
+        # runs (two busy processes on two cores leave it a third of each): burning is what counts here.
+        assert server.cpu_use(1.0) > 0.2
         loaded = ordinary_traffic(client)
         assert hog_thread.is_alive(), "the ordinary traffic must have run while the hog was burning"
         hog_thread.join(TIMEOUT + 10)
@@ -120,7 +122,7 @@ def test_a_runaway_query_is_stopped_while_the_others_flow(server: LiveServer) ->
     assert all(status == 200 for _, status, _ in unloaded + loaded)
     assert {kind for kind, _, _ in loaded} == {"query", "dereference"}
     slowest = max(seconds for _, _, seconds in loaded)
-    assert slowest < 2.0, f"a request took {slowest:.2f} s beside the hog"
+    assert slowest < TIMEOUT / 2, f"a request took {slowest:.2f} s beside the hog: it waited for it"
     for kind in ("query", "dereference"):
         before = statistics.median(s for k, _, s in unloaded if k == kind)
         during = statistics.median(s for k, _, s in loaded if k == kind)
