@@ -1,5 +1,8 @@
 """Content negotiation in one place: `?format=` beats a file suffix, which beats Accept; the first offer is the default.
 
+Every route asks `choose`, which answers 406 when nothing the client accepts can be served; `negotiate` is its
+decision alone (None for "nothing acceptable"), for code that only needs to know what would be chosen.
+
 Accept headers are read by werkzeug's parser (q-values, wildcards, most specific range wins, garbage ignored),
 so the long headers that clients really send pick what they rank first:
 
@@ -26,8 +29,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from starlette.requests import Request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
+
+from atlas_ld.web.errors import not_acceptable
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,33 @@ def negotiate(
         if quality > best_quality:
             best, best_quality = offer, quality
     return best
+
+
+def choose(
+    offers: Sequence[Offer],
+    request: Request | None = None,
+    *,
+    accept: str | None = None,
+    format: str | None = None,
+    suffix: str | None = None,
+) -> Offer:
+    """The offer to send; 406, naming what can be served, when the client accepts none of them.
+
+    With `request`, its Accept header and `?format=` are read. A refused suffix is answered with the suffixes that
+    exist, a refused media type with the media types.
+
+    >>> choose(RDF, format="csv")
+    Traceback (most recent call last):
+    atlas_ld.web.errors.HttpError: 406: None of the requested media types can be served; available: text/turtle, \
+application/ld+json, application/n-triples, application/rdf+xml, application/n-quads, application/trig.
+    """
+    if request is not None:
+        accept, format = request.headers.get("accept"), request.query_params.get("format")
+    offer = negotiate(offers, accept=accept, format=format, suffix=suffix)
+    if offer is None:
+        named = [o.names[0] for o in offers] if suffix and not format else [o.media_type for o in offers]
+        raise not_acceptable(named)
+    return offer
 
 
 def prefers(offer: Offer, offers: Sequence[Offer], *, accept: str | None) -> bool:
