@@ -8,12 +8,14 @@ exists?, negotiate, redirect or describe and serialise. Unknown resources get 40
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from atlas_ld.publish.describe import (
+    LabelCache,
     describe_resource,
     iri_node,
     resource_exists,
@@ -52,10 +54,7 @@ def not_found_document(request: Request, offer: Offer, iri: str, root: str) -> R
     """404 in the representation the client asked for: an HTML page, or an empty but valid RDF document."""
     if offer == HTML:
         return render(
-            request,
-            "not_found.html",
-            {"title": "Ressource inconnue", "iri": iri, "root": root},
-            status_code=404,
+            request, "not_found.html", {"title": "Ressource inconnue", "iri": iri, "root": root}, status_code=404
         )
     body = ox.serialize([], format=ox.RdfFormat.from_media_type(offer.media_type))  # type: ignore[arg-type]
     if offer.media_type in ("text/turtle", "application/n-triples"):
@@ -69,25 +68,13 @@ _RDF_CONTENT: dict[str, Any] = {offer.media_type: {} for offer in GRAPH_OFFERS}
 _SEE_OTHER_DOC: dict[int | str, dict[str, Any]] = {
     303: {"description": "See Other: the HTML page (for browsers) or the RDF description, by Accept."},
     # text/plain: a path that is no IRI (a control character in it) matches no route.
-    404: {
-        "description": "Unknown resource, in the asked format.",
-        "content": {**_RDF_CONTENT, **_HTML_OR_TEXT},
-    },
-    406: {
-        "description": "None of the accepted media types can be served.",
-        "content": _TEXT,
-    },
+    404: {"description": "Unknown resource, in the asked format.", "content": {**_RDF_CONTENT, **_HTML_OR_TEXT}},
+    406: {"description": "None of the accepted media types can be served.", "content": _TEXT},
 }
 _DATA_DOC: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "The description, in the format the suffix names.",
-        "content": _RDF_CONTENT,
-    },
+    200: {"description": "The description, in the format the suffix names.", "content": _RDF_CONTENT},
     304: {"description": "Not modified since the client's copy (ETag, Last-Modified)."},
-    404: {
-        "description": "Unknown resource: an empty graph in the same format.",
-        "content": {**_RDF_CONTENT, **_TEXT},
-    },
+    404: {"description": "Unknown resource: an empty graph in the same format.", "content": {**_RDF_CONTENT, **_TEXT}},
     406: {"description": "Unknown suffix.", "content": _TEXT},
 }
 # HTML comes last among equals, so `*/*` (curl) or no Accept gets Turtle and only a client that names text/html
@@ -98,142 +85,84 @@ router = APIRouter(tags=["Linked data"], default_response_class=Response)
 """The /id/, /def/ and /data/ routes; mounted with the base URI's path as prefix (`UriScheme.root`)."""
 
 
-def redirect(request: Request, store: GraphStore, uris: UriScheme, iri: str) -> Response:
-    """303 to the page or to the description in the negotiated format; 404 in that format when nothing is known."""
-    offer = choose(_PAGE_OR_DATA, request)
-    if not resource_exists(store, iri):
-        return not_found_document(request, offer, iri, uris.root)
-    return see_other(uris.page_path(iri) if offer == HTML else uris.data_path(iri, suffix_of(offer)))
+@dataclass(frozen=True)
+class LinkedData:
+    """What dereferencing reads for every request: the app's store, its URIs, its labels, the base in its settings."""
+
+    settings: Settings
+    store: GraphStore
+    uris: UriScheme
+    labels: LabelCache
+
+    def redirect(self, request: Request, iri: str) -> Response:
+        """303 to the page or to the description in the negotiated format; 404 in that format when nothing is
+        known."""
+        offer = choose(_PAGE_OR_DATA, request)
+        if not resource_exists(self.store, iri):
+            return not_found_document(request, offer, iri, self.uris.root)
+        uris = self.uris
+        return see_other(uris.page_path(iri) if offer == HTML else uris.data_path(iri, suffix_of(offer)))
+
+    def description(self, iri: str) -> list[ox.Triple]:
+        return describe_resource(self.store, self.uris, iri, labels=self.labels)
+
+    def vocabulary(self) -> list[ox.Triple]:
+        """The vocabulary's own graph, whole."""
+        graph = ox.NamedNode(self.uris.graph("vocabulary"))
+        result = self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        assert isinstance(result, ox.QueryTriples)
+        return sorted(result, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+    def document(self, request: Request, ext: str, iri: str, triples: Callable[[], list[ox.Triple]]) -> Response:
+        """The description in the format the suffix names; 304 while the store is unchanged, 404 when empty."""
+        offer = choose(GRAPH_OFFERS, suffix=ext)
+        base_uri = self.settings.base_uri
+        validators = Validators.of(self.store.last_modified(), request.url.path, offer.media_type, base_uri)
+        if validators.matches(request.headers):
+            return validators.not_modified()
+        found = triples()
+        if not found:
+            return not_found_document(request, offer, iri, self.uris.root)
+        headers = {**validators.headers(), "Link": alternates_header(self.uris, iri)}
+        return Response(serialise(found, offer, base_uri), media_type=offer.media_type, headers=headers)
+
+
+async def linked_data(settings: ServedSettings, store: ServedStore, uris: ServedUris, labels: Labels) -> LinkedData:
+    return LinkedData(settings, store, uris, labels)
+
+
+Served = Annotated[LinkedData, Depends(linked_data)]
+
+
+@router.get("/id/{key:path}", responses=_SEE_OTHER_DOC, status_code=303, summary="A thing: 303 to its page or its data")
+def thing(request: Request, key: str, served: Served) -> Response:
+    return served.redirect(request, served.uris.thing(key))
+
+
+@router.get("/def/", responses=_SEE_OTHER_DOC, status_code=303, summary="The vocabulary: 303 to its page or its data")
+def vocabulary(request: Request, served: Served) -> Response:
+    return served.redirect(request, served.uris.vocab)
 
 
 @router.get(
-    "/id/{key:path}",
-    responses=_SEE_OTHER_DOC,
-    status_code=303,
-    summary="A thing: 303 to its page or its data",
+    "/def/{term}", responses=_SEE_OTHER_DOC, status_code=303, summary="A vocabulary term: 303 to its documentation"
 )
-def thing(request: Request, key: str, store: ServedStore, uris: ServedUris) -> Response:
-    return redirect(request, store, uris, uris.thing(key))
-
-
-@router.get(
-    "/def/",
-    responses=_SEE_OTHER_DOC,
-    status_code=303,
-    summary="The vocabulary: 303 to its page or its data",
-)
-def vocabulary(request: Request, store: ServedStore, uris: ServedUris) -> Response:
-    return redirect(request, store, uris, uris.vocab)
-
-
-@router.get(
-    "/def/{term}",
-    responses=_SEE_OTHER_DOC,
-    status_code=303,
-    summary="A vocabulary term: 303 to its documentation",
-)
-def term(request: Request, term: str, store: ServedStore, uris: ServedUris) -> Response:
-    return redirect(request, store, uris, uris.term(term))
+def term(request: Request, term: str, served: Served) -> Response:
+    return served.redirect(request, served.uris.term(term))
 
 
 @router.get("/data/def.{ext}", responses=_DATA_DOC, summary="The whole vocabulary as RDF")
-def vocabulary_data(
-    request: Request,
-    ext: str,
-    settings: ServedSettings,
-    store: ServedStore,
-    uris: ServedUris,
-) -> Response:
-    vocabulary_graph = ox.NamedNode(uris.graph("vocabulary"))
-    return document(
-        request,
-        ext,
-        uris.vocab,
-        lambda: _graph_triples(store, vocabulary_graph),
-        settings,
-        store,
-        uris,
-    )
+def vocabulary_data(request: Request, ext: str, served: Served) -> Response:
+    return served.document(request, ext, served.uris.vocab, served.vocabulary)
 
 
-@router.get(
-    "/data/country/{iso3}.{ext}",
-    responses=_DATA_DOC,
-    summary="What the graph says of a country",
-)
-def country_data(
-    request: Request,
-    iso3: str,
-    ext: str,
-    settings: ServedSettings,
-    store: ServedStore,
-    uris: ServedUris,
-    labels: Labels,
-) -> Response:
-    iri = uris.country(iso3)
-    return document(
-        request,
-        ext,
-        iri,
-        lambda: describe_resource(store, uris, iri, labels=labels),
-        settings,
-        store,
-        uris,
-    )
+@router.get("/data/country/{iso3}.{ext}", responses=_DATA_DOC, summary="What the graph says of a country")
+def country_data(request: Request, iso3: str, ext: str, served: Served) -> Response:
+    iri = served.uris.country(iso3)
+    return served.document(request, ext, iri, lambda: served.description(iri))
 
 
-@router.get(
-    "/data/{key:path}.{ext}",
-    responses=_DATA_DOC,
-    summary="A thing's description as RDF",
-)
-def thing_data(
-    request: Request,
-    key: str,
-    ext: str,
-    settings: ServedSettings,
-    store: ServedStore,
-    uris: ServedUris,
-    labels: Labels,
-) -> Response:
-    iri = uris.thing(key)
-    return document(
-        request,
-        ext,
-        iri,
-        lambda: describe_resource(store, uris, iri, labels=labels),
-        settings,
-        store,
-        uris,
-    )
-
-
-def document(
-    request: Request,
-    ext: str,
-    iri: str,
-    triples: Callable[[], list[ox.Triple]],
-    settings: Settings,
-    store: GraphStore,
-    uris: UriScheme,
-) -> Response:
-    """The description in the format the suffix names; 304 while the store is unchanged, 404 when empty."""
-    offer = choose(GRAPH_OFFERS, suffix=ext)
-    validators = Validators.of(store.last_modified(), request.url.path, offer.media_type, settings.base_uri)
-    if validators.matches(request.headers):
-        return validators.not_modified()
-    found = triples()
-    if not found:
-        return not_found_document(request, offer, iri, uris.root)
-    headers = {**validators.headers(), "Link": alternates_header(uris, iri)}
-    return Response(
-        serialise(found, offer, settings.base_uri),
-        media_type=offer.media_type,
-        headers=headers,
-    )
-
-
-def _graph_triples(store: GraphStore, graph: ox.NamedNode) -> list[ox.Triple]:
-    result = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
-    assert isinstance(result, ox.QueryTriples)
-    return sorted(result, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+@router.get("/data/{key:path}.{ext}", responses=_DATA_DOC, summary="A thing's description as RDF")
+def thing_data(request: Request, key: str, ext: str, served: Served) -> Response:
+    iri = served.uris.thing(key)
+    return served.document(request, ext, iri, lambda: served.description(iri))

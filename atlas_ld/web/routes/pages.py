@@ -13,14 +13,13 @@ from fastapi.responses import HTMLResponse
 
 from atlas_ld.publish.describe import Description, describe_resource, iri_node
 from atlas_ld.publish.stats import count_resources
+from atlas_ld.settings import Settings
 from atlas_ld.uris import UriScheme
 from atlas_ld.vocab import DCTERMS, atlas_namespace
 from atlas_ld.web.conditional import Validators
 from atlas_ld.web.dependencies import (
-    Labels,
     ServedBrowser,
     ServedSettings,
-    ServedStore,
     ServedUris,
     store_of,
 )
@@ -107,49 +106,24 @@ def vocabulary(request: Request, validators: PageVersion, views: Views) -> Respo
 
 
 @router.get("/page/country/{iso3}", summary="A country's page", responses={404: {"description": "Unknown country."}})
-def country(
-    request: Request,
-    iso3: str,
-    validators: PageVersion,
-    settings: ServedSettings,
-    store: ServedStore,
-    uris: ServedUris,
-    labels: Labels,
-    views: Views,
-) -> Response:
-    return resource_page(request, uris.country(iso3), "country", validators, settings, store, labels, views)
+def country(request: Request, iso3: str, validators: PageVersion, settings: ServedSettings, views: Views) -> Response:
+    return resource_page(request, views.uris.country(iso3), "country", validators, settings, views)
 
 
 @router.get("/page/{key:path}", summary="A thing's page", responses={404: {"description": "Unknown resource."}})
-def thing(
-    request: Request,
-    key: str,
-    validators: PageVersion,
-    settings: ServedSettings,
-    store: ServedStore,
-    uris: ServedUris,
-    labels: Labels,
-    views: Views,
-) -> Response:
-    return resource_page(request, uris.thing(key), None, validators, settings, store, labels, views)
+def thing(request: Request, key: str, validators: PageVersion, settings: ServedSettings, views: Views) -> Response:
+    return resource_page(request, views.uris.thing(key), None, validators, settings, views)
 
 
 def resource_page(
-    request: Request,
-    iri: str,
-    kind: str | None,
-    validators: Validators,
-    settings: ServedSettings,
-    store: ServedStore,
-    labels: Labels,
-    views: ViewBuilder,
+    request: Request, iri: str, kind: str | None, validators: Validators, settings: Settings, views: ViewBuilder
 ) -> Response:
     """The page of the resource `iri` (of `kind` when the route knows it); 404 when nothing is known of it."""
     if validators.matches(request.headers):
         return validators.not_modified()
-    uris = views.uris
+    uris, browser = views.uris, views.browser
     known = iri_node(iri) is not None
-    description = Description(describe_resource(store, uris, iri, labels=labels) if known else [])
+    description = Description(describe_resource(browser.store, uris, iri, labels=browser.labels) if known else [])
     if not description.types(iri) and not description.objects(iri, DCTERMS.title):
         context = {"title": "Ressource inconnue", "iri": iri, "root": uris.root}
         return render(request, "not_found.html", context, status_code=404)
