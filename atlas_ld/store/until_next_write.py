@@ -22,6 +22,7 @@ class UntilNextWrite(Generic[K, V]):
     Counts, facets, labels and statistics are read on every page or document but cost far more than it on a
     large store, and change only when an ingest or an update commits. Past `max_entries` the values are all
     dropped at the next read, as after a write: a rare event, so nothing finer (no recency order) is kept.
+    Filled by `get` alone, it never holds more than `max_entries` values.
 
     >>> class Clock:
     ...     time = 1.0
@@ -48,7 +49,7 @@ class UntilNextWrite(Generic[K, V]):
         threads keep the dict they were given: a reset never changes one under their feet."""
         stamp = self.store.last_modified()
         with self._lock:
-            if stamp != self._stamp or len(self._values) > self.max_entries:
+            if stamp != self._stamp or len(self._values) >= self.max_entries:
                 self._values, self._stamp = {}, stamp
             return self._values
 

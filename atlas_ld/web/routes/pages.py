@@ -125,8 +125,8 @@ def resource_page(
     known = iri_node(iri) is not None
     description = Description(describe_resource(browser.store, uris, iri, labels=browser.labels) if known else [])
     if not description.types(iri) and not description.objects(iri, DCTERMS.title):
-        context = {"title": "Ressource inconnue", "iri": iri, "root": uris.root}
-        return render(request, "not_found.html", context, status_code=404)
+        unknown = {"title": "Ressource inconnue", "iri": iri, "root": uris.root}
+        return render(request, "not_found.html", unknown, status_code=404)
     page = positive_int(request.query_params.get("page"), 1) or 1
     template, context = resource_context(views, description, iri, kind, page, settings)
     context |= {
