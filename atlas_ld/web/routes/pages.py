@@ -20,8 +20,8 @@ from atlas_ld.web.conditional import Validators
 from atlas_ld.web.dependencies import (
     ServedBrowser,
     ServedSettings,
+    ServedStore,
     ServedUris,
-    store_of,
 )
 from atlas_ld.web.html import render
 from atlas_ld.web.links import alternates
@@ -43,9 +43,9 @@ router = APIRouter(
 """The home page and /page/...; mounted with the base URI's path as prefix (`UriScheme.root`)."""
 
 
-async def page_version(request: Request) -> Validators:
+async def page_version(request: Request, store: ServedStore) -> Validators:
     """A page changes only with the store: its last write, the path and the query string name its version."""
-    return Validators.of(store_of(request).last_modified(), request.url.path, str(request.url.query), "text/html")
+    return Validators.of(store.last_modified(), request.url.path, str(request.url.query), "text/html")
 
 
 PageVersion = Annotated[Validators, Depends(page_version)]
