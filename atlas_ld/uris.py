@@ -11,6 +11,23 @@ True
 True
 >>> u.theme(("Economie durable", "Attractivité des territoires", None))
 'https://atlas.example.org/id/theme/economie-durable/attractivite-des-territoires'
+
+It also says where a resource lives on this server (IRI ↔ local path for /id/, /data/, /page/ and /def/). Only
+the base URI's path matters, not its host: a server reached as http://127.0.0.1:8000 answers for the very IRIs
+of https://atlas.example.org/, so links are written as paths.
+
+>>> u.page_path("https://atlas.example.org/id/project/12523")
+'/page/project/12523'
+>>> u.data_path("https://atlas.example.org/id/project/12523", "ttl")
+'/data/project/12523.ttl'
+>>> u.page_path("https://atlas.example.org/def/Project")
+'/page/def/#Project'
+>>> u.page_path("http://publications.europa.eu/resource/authority/country/TUN")
+'/page/country/TUN'
+>>> u.page_path("http://metadata.un.org/sdg/6"), u.page_path("javascript:alert(1)")
+('http://metadata.un.org/sdg/6', '')
+>>> UriScheme("https://example.org/atlas/").thing("project/1")
+'https://example.org/atlas/id/project/1'
 """
 
 from __future__ import annotations
@@ -18,6 +35,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from urllib.parse import quote, urlsplit
 
 DEFAULT_BASE_URI = "https://atlas.example.org/"
 EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
@@ -46,9 +64,12 @@ class UriScheme:
     def __init__(self, base: str) -> None:
         self.base = base if base.endswith("/") else base + "/"
         self.vocab = self.base + "def/"
+        self.root = urlsplit(self.base).path or "/"
+        """The base's path ("/" or "/prefix/"): where the server answers for these IRIs, whatever its host."""
+        self._things = self.base + "id/"
 
     def _id(self, *parts: str | int) -> str:
-        return self.base + "id/" + "/".join(str(p) for p in parts)
+        return self._things + "/".join(str(p) for p in parts)
 
     # things
     def project(self, prj_id: int) -> str:
@@ -152,3 +173,53 @@ class UriScheme:
     def country(iso3: str) -> str:
         """The EU Publications Office country authority IRI."""
         return EU_COUNTRY + iso3.upper()
+
+    @staticmethod
+    def country_code(iri: str) -> str | None:
+        """Inverse of country: the ISO 3166 alpha-3 code, or None for any other IRI."""
+        return iri[len(EU_COUNTRY) :] if iri.startswith(EU_COUNTRY) else None
+
+    # parsing: IRI → key, path → IRI
+    def thing(self, key: str) -> str:
+        """The IRI of the thing at {base}id/{key}, as a request path names it (inverse of `key_of`)."""
+        return self._things + key
+
+    def key_of(self, iri: str, kind: str | None = None) -> str | None:
+        """The thing's key under {base}id/ ("project/12523"), or under {base}id/{kind}/ ("en-cours" for a status);
+        None when the IRI is not one of ours (or not of that kind)."""
+        prefix = self._things + (kind + "/" if kind else "")
+        return iri[len(prefix) :] if iri.startswith(prefix) else None
+
+    def term(self, name: str) -> str:
+        """A term of the vocabulary ("Project")."""
+        return self.vocab + name
+
+    def term_name(self, iri: str) -> str | None:
+        """Inverse of term; None for the vocabulary itself and for any other IRI."""
+        return iri[len(self.vocab) :] if iri.startswith(self.vocab) and iri != self.vocab else None
+
+    # where they live on the server
+    def page_path(self, iri: str) -> str:
+        """Where a browser should go for this IRI: our HTML page, the IRI itself when it is another web
+        address, or "" (no link) for anything else."""
+        key, code = self.key_of(iri), self.country_code(iri)
+        if key is not None:
+            return self.root + "page/" + quote(key)
+        if iri.startswith(self.vocab):
+            name = self.term_name(iri)
+            return self.root + "page/def/" + ("#" + quote(name) if name is not None else "")
+        if code is not None:
+            return self.root + "page/country/" + quote(code)
+        # Other IRIs are links out, but only to web addresses: never javascript: or data: from a page's text.
+        return iri if iri.startswith(("http://", "https://")) else ""
+
+    def data_path(self, iri: str, suffix: str) -> str:
+        """Path of the RDF description of one of our things (or of the vocabulary) in the format of `suffix`."""
+        key, code = self.key_of(iri), self.country_code(iri)
+        if key is not None:
+            return f"{self.root}data/{quote(key)}.{suffix}"
+        if iri.startswith(self.vocab):
+            return f"{self.root}data/def.{suffix}"
+        if code is not None:
+            return f"{self.root}data/country/{quote(code)}.{suffix}"
+        raise ValueError(f"no local description for {iri}")

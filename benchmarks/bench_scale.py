@@ -50,7 +50,6 @@ from atlas_ld.publish.describe import describe_resource  # noqa: E402
 from atlas_ld.queries import ready_queries  # noqa: E402
 from atlas_ld.store.remote import RemoteEndpoint, RemoteStore  # noqa: E402
 from atlas_ld.uris import DEFAULT_BASE_URI, UriScheme  # noqa: E402
-from atlas_ld.web.links import Links  # noqa: E402
 
 GOAL_REMOTE_RATIO = 1.3
 GOAL_WORKERS_RATIO = 1.6
@@ -59,17 +58,17 @@ GOAL_WORKERS_RATIO = 1.6
 def time_dereferences(atlas_url: str, oxigraph_url: str, iris: list[str]) -> tuple[list[float], list[float]]:
     """Seconds per description: GET /data/….ttl through atlas-ld, and `describe_resource` straight to Oxigraph's
     server then serialised as Turtle; the two take turns, one client each."""
-    links, uris = Links(DEFAULT_BASE_URI), UriScheme(DEFAULT_BASE_URI)
+    uris = UriScheme(DEFAULT_BASE_URI)
     direct = RemoteStore(RemoteEndpoint.of(oxigraph_url))
     through, straight = [], []
     with httpx.Client(timeout=None) as client:
         for iri in iris[:20]:  # warm-up, for both
-            client.get(atlas_url + links.data(iri, "ttl")).raise_for_status()
+            client.get(atlas_url + uris.data_path(iri, "ttl")).raise_for_status()
             describe_resource(direct, uris, iri)
         for index, iri in enumerate(iris[20:]):
             def via_atlas() -> None:
                 start = time.perf_counter()
-                client.get(atlas_url + links.data(iri, "ttl")).raise_for_status()
+                client.get(atlas_url + uris.data_path(iri, "ttl")).raise_for_status()
                 through.append(time.perf_counter() - start)
 
             def via_oxigraph() -> None:
@@ -179,8 +178,8 @@ def main() -> None:
             timings = time_queries(atlas.url + "/sparql", oxigraph_url, queries, args.runs, args.budget)
             step(f"dereferences: {args.dereferences} resources each way")
             dereferences = time_dereferences(atlas.url, oxigraph_url, list(sample.iris[: args.dereferences + 20]))
-    links = Links(DEFAULT_BASE_URI)
-    workers = workers_throughput(data, [links.data(iri, "ttl") for iri in sample.iris], args.clients, args.seconds)
+    uris = UriScheme(DEFAULT_BASE_URI)
+    workers = workers_throughput(data, [uris.data_path(iri, "ttl") for iri in sample.iris], args.clients, args.seconds)
 
     text = render(data, timings, dereferences, workers)
     (args.out / "scale-report.md").write_text(text, encoding="utf-8")

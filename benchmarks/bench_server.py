@@ -40,9 +40,8 @@ from liveserver import LiveServer, free_port, live_server  # noqa: E402
 
 from atlas_ld.datadir import DataDir  # noqa: E402
 from atlas_ld.queries import ReadyQuery, ready_queries  # noqa: E402
-from atlas_ld.uris import DEFAULT_BASE_URI  # noqa: E402
+from atlas_ld.uris import DEFAULT_BASE_URI, UriScheme  # noqa: E402
 from atlas_ld.vocab import RDF, atlas_namespace  # noqa: E402
-from atlas_ld.web.links import Links  # noqa: E402
 
 GOAL_QUERY_RATIO = 1.25
 GOAL_TURTLE_PER_SECOND = 1_000
@@ -487,12 +486,12 @@ def main() -> None:
             figures.queries = time_queries(atlas.url + "/sparql", oxigraph_url, queries, args.runs, args.budget)
 
     if args.part in ("all", "dereference"):
-        links = Links(DEFAULT_BASE_URI)
+        uris = UriScheme(DEFAULT_BASE_URI)
         warm_up, measured = sample.iris[:400], sample.iris[400:]
         for label, accept, path_of in (
-            ("Turtle", TURTLE, lambda iri: links.data(iri, "ttl")),
-            ("HTML", BROWSER_ACCEPT, links.page),
-            ("Unknown", TURTLE, lambda iri: links.data(iri + "-unknown", "ttl")),
+            ("Turtle", TURTLE, lambda iri: uris.data_path(iri, "ttl")),
+            ("HTML", BROWSER_ACCEPT, uris.page_path),
+            ("Unknown", TURTLE, lambda iri: uris.data_path(iri + "-unknown", "ttl")),
         ):
             paths = [path_of(iri) for iri in measured]
             warm_up_paths = [path_of(iri) for iri in warm_up]

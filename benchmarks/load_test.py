@@ -37,8 +37,7 @@ from liveserver import LiveServer, live_server  # noqa: E402
 from atlas_ld.datadir import DataDir  # noqa: E402
 from atlas_ld.queries import ready_queries  # noqa: E402
 from atlas_ld.settings import Settings  # noqa: E402
-from atlas_ld.uris import DEFAULT_BASE_URI  # noqa: E402
-from atlas_ld.web.links import Links  # noqa: E402
+from atlas_ld.uris import DEFAULT_BASE_URI, UriScheme  # noqa: E402
 
 QUERY, TURTLE, HTML = "SPARQL query", "Turtle dereference", "HTML dereference"
 DEREFERENCES = (TURTLE, HTML)
@@ -79,10 +78,10 @@ def traffic(data: Path, base_uri: str, query_share: float, seed: int = 20_240_61
     and over."""
     rng = random.Random(seed)
     queries = ready_queries(base_uri)
-    links = Links(base_uri)
+    uris = UriScheme(base_uri)
     resources = list(sample_resources(data).iris)
-    dereferences = [Request(TURTLE, links.data(iri, "ttl")) for iri in resources]
-    dereferences += [Request(HTML, links.page(iri)) for iri in resources]
+    dereferences = [Request(TURTLE, uris.data_path(iri, "ttl")) for iri in resources]
+    dereferences += [Request(HTML, uris.page_path(iri)) for iri in resources]
     rng.shuffle(dereferences)
     if not dereferences:
         raise SystemExit(f"no project or authority in {data}: nothing to dereference")

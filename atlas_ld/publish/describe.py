@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from atlas_ld.store.embedded import GraphStore, Term
+from atlas_ld.store.until_next_write import UntilNextWrite
 from atlas_ld.uris import UriScheme
 from atlas_ld.vocab import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, atlas_namespace
 
@@ -40,16 +41,11 @@ class LabelCache:
 
     def __init__(self, store: GraphStore, *, max_entries: int = 200_000) -> None:
         self.store = store
-        self.max_entries = max_entries
-        self._stamp: float | None = None
-        self._entries: dict[str, list[ox.Triple]] = {}
+        self._entries: UntilNextWrite[str, list[ox.Triple]] = UntilNextWrite(store, max_entries=max_entries)
 
     def triples(self, nodes: set[str]) -> list[ox.Triple]:
         """Label triples of each node, its dcterms:spatial place and the place's labels."""
-        stamp = self.store.last_modified()
-        if stamp != self._stamp or len(self._entries) > self.max_entries:
-            self._entries, self._stamp = {}, stamp
-        entries = self._entries
+        entries = self._entries.current()
         missing = {n for n in nodes if n not in entries}
         if missing:
             places = self.store.triples(subjects=_nodes(missing), predicates=[DCTERMS.spatial])

@@ -13,25 +13,30 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from atlas_ld import __version__
 from atlas_ld.bundled import bundled
+from atlas_ld.publish.describe import LabelCache
 from atlas_ld.settings import Settings
 from atlas_ld.sparql.endpoint import query_runner
 from atlas_ld.sparql.errors import QueryError
 from atlas_ld.sparql.runner import QueryRunner
 from atlas_ld.store.embedded import GraphStore, StoreRefused, StoreUnavailable
+from atlas_ld.store.until_next_write import UntilNextWrite
+from atlas_ld.uris import UriScheme
 from atlas_ld.web.errors import (
     handle_http_error,
     handle_query_error,
     handle_store_error,
 )
-from atlas_ld.web.links import Links
 from atlas_ld.web.middleware import LIMIT_RESPONSES, HeadAsGet, RequestLimits
-from atlas_ld.web.routes import graph_store, sparql
-from atlas_ld.web.routes.catalog import catalog_router
-from atlas_ld.web.routes.dereference import resources_router
-from atlas_ld.web.routes.dumps import dumps_router
-from atlas_ld.web.routes.pages import pages_router
+from atlas_ld.web.routes import (
+    catalog,
+    dereference,
+    dumps,
+    graph_store,
+    pages,
+    sparql,
+    void,
+)
 from atlas_ld.web.routes.sparql import TRUNCATED
-from atlas_ld.web.routes.void import void_router
 
 # What a script on another origin may read of a query's answer: the row cap's mark, why it is there, when to retry.
 _QUERY_HEADERS = (TRUNCATED, "Warning", "Retry-After")
@@ -56,19 +61,23 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.queries = queries
+    app.state.uris = uris = UriScheme(settings.base_uri)
+    # Counts, facets, statistics and labels cost far more than a page on a large store: kept until its next write.
+    app.state.kept = UntilNextWrite(store, max_entries=10_000)
+    app.state.labels = LabelCache(store)
     app.add_exception_handler(HTTPException, handle_http_error)
     app.add_exception_handler(QueryError, handle_query_error)
     for store_error in (StoreUnavailable, StoreRefused):
         app.add_exception_handler(store_error, handle_store_error)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
-    app.include_router(dumps_router(settings, store))
-    app.include_router(void_router(settings, store))
-    app.include_router(catalog_router(settings, store))
+    app.include_router(dumps.router)
+    app.include_router(void.router)
+    app.include_router(catalog.router)
     # Dereferencing and pages answer for the base URI's paths, whatever host the request reached.
-    base_path = Links(settings.base_uri).root.rstrip("/")
-    app.include_router(resources_router(settings, store), prefix=base_path)
-    app.include_router(pages_router(settings, store), prefix=base_path)
+    base_path = uris.root.rstrip("/")
+    app.include_router(dereference.router, prefix=base_path)
+    app.include_router(pages.router, prefix=base_path)
     app.mount("/static", StaticFiles(directory=bundled("web", "static")), name="static")
 
     # Added innermost first: CORS sees every request, limits come before any work, HEAD drops the body last.

@@ -12,17 +12,10 @@ from typing import Any
 from fastapi import Request, Response
 from rdflib import Graph
 
+from atlas_ld.media_types import JSON_LD, N_TRIPLES, RDF_XML, TURTLE, Offer
 from atlas_ld.publish.dump_files import DumpFile
 from atlas_ld.web.conditional import Validators
-from atlas_ld.web.errors import not_acceptable
-from atlas_ld.web.negotiation import (
-    JSON_LD,
-    N_TRIPLES,
-    RDF_XML,
-    TURTLE,
-    Offer,
-    negotiate,
-)
+from atlas_ld.web.negotiation import choose as choose_offer
 
 GRAPH_OFFERS: tuple[Offer, ...] = (TURTLE, JSON_LD, N_TRIPLES, RDF_XML)
 """What a single graph is sent as, Turtle first (the default)."""
@@ -46,10 +39,7 @@ def document_responses(description: str, offers: Sequence[Offer] = GRAPH_OFFERS)
 
 def choose(request: Request, offers: Sequence[Offer]) -> Offer:
     """The representation asked for by `?format=` or Accept; 406 when none can be served."""
-    offer = negotiate(offers, accept=request.headers.get("accept"), format=request.query_params.get("format"))
-    if offer is None:
-        raise not_acceptable(o.media_type for o in offers)
-    return offer
+    return choose_offer(offers, request)
 
 
 def service_root(request: Request) -> str:

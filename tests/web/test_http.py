@@ -10,8 +10,8 @@ import pytest
 from support.liveserver import LiveServer, live_server, write_store
 from support.sample_graphs import SAMPLE_TRIG
 
+from atlas_ld.media_types import HTML, RDF, RESULTS, negotiate, prefers
 from atlas_ld.settings import Settings
-from atlas_ld.web.negotiation import HTML, RDF, RESULTS, negotiate, prefers
 
 MAX_BODY = 4096
 MAX_URL = 2048

@@ -8,11 +8,13 @@ exists?, negotiate, redirect or describe and serialise. Unknown resources get 40
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
+from atlas_ld.media_types import HTML, Offer
 from atlas_ld.publish.describe import (
     LabelCache,
     describe_resource,
@@ -24,20 +26,15 @@ from atlas_ld.store.embedded import GraphStore
 from atlas_ld.uris import UriScheme
 from atlas_ld.vocab import prefixes
 from atlas_ld.web.conditional import Validators
-from atlas_ld.web.errors import not_acceptable
+from atlas_ld.web.dependencies import Labels, ServedSettings, ServedStore, ServedUris
 from atlas_ld.web.html import render
-from atlas_ld.web.links import Links
-from atlas_ld.web.negotiation import HTML, Offer, negotiate
+from atlas_ld.web.links import alternates_header, suffix_of
+from atlas_ld.web.negotiation import choose
 from atlas_ld.web.rdf_documents import GRAPH_OFFERS
 
 VARY = {"Vary": "Accept"}
 _TEXT: dict[str, Any] = {"text/plain": {}}
 _HTML_OR_TEXT: dict[str, Any] = {"text/html": {}, **_TEXT}
-
-
-def suffix_of(offer: Offer) -> str:
-    """The file suffix of a description in this format (`ttl`, `jsonld`, `nt`, `rdf`)."""
-    return offer.names[0]
 
 
 def see_other(location: str) -> Response:
@@ -68,100 +65,105 @@ def not_found_document(request: Request, offer: Offer, iri: str, root: str) -> R
     return Response(body, status_code=404, media_type=offer.media_type, headers=VARY)
 
 
-def resources_router(settings: Settings, store: GraphStore) -> APIRouter:
-    """The /id/, /def/ and /data/ routes; mount with the base URI's path as prefix (`Links.root`)."""
-    rdf_content = {offer.media_type: {} for offer in GRAPH_OFFERS}
-    see_other_doc = {
-        303: {"description": "See Other: the HTML page (for browsers) or the RDF description, by Accept."},
-        # text/plain: a path that is no IRI (a control character in it) matches no route.
-        404: {"description": "Unknown resource, in the asked format.", "content": {**rdf_content, **_HTML_OR_TEXT}},
-        406: {"description": "None of the accepted media types can be served.", "content": _TEXT},
-    }
-    data_doc = {
-        200: {"description": "The description, in the format the suffix names.", "content": rdf_content},
-        304: {"description": "Not modified since the client's copy (ETag, Last-Modified)."},
-        404: {"description": "Unknown resource: an empty graph in the same format.", "content": {**rdf_content, **_TEXT}},
-        406: {"description": "Unknown suffix.", "content": _TEXT},
-    }
-    router = APIRouter(tags=["Linked data"], default_response_class=Response)
-    uris = UriScheme(settings.base_uri)
-    links = Links(settings.base_uri)
-    vocabulary_graph = ox.NamedNode(uris.graph("vocabulary"))
-    labels = LabelCache(store)
+_RDF_CONTENT: dict[str, Any] = {offer.media_type: {} for offer in GRAPH_OFFERS}
+_SEE_OTHER_DOC: dict[int | str, dict[str, Any]] = {
+    303: {"description": "See Other: the HTML page (for browsers) or the RDF description, by Accept."},
+    # text/plain: a path that is no IRI (a control character in it) matches no route.
+    404: {"description": "Unknown resource, in the asked format.", "content": {**_RDF_CONTENT, **_HTML_OR_TEXT}},
+    406: {"description": "None of the accepted media types can be served.", "content": _TEXT},
+}
+_DATA_DOC: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The description, in the format the suffix names.", "content": _RDF_CONTENT},
+    304: {"description": "Not modified since the client's copy (ETag, Last-Modified)."},
+    404: {"description": "Unknown resource: an empty graph in the same format.", "content": {**_RDF_CONTENT, **_TEXT}},
+    406: {"description": "Unknown suffix.", "content": _TEXT},
+}
+# HTML comes last among equals, so `*/*` (curl) or no Accept gets Turtle and only a client that names text/html
+# above the RDF types (a browser) gets the page.
+_PAGE_OR_DATA: tuple[Offer, ...] = (*GRAPH_OFFERS, HTML)
 
-    def choose(request: Request) -> Offer:
-        """?format= beats Accept. HTML comes last among equals, so `*/*` (curl) or no Accept gets Turtle and only
-        a client that names text/html above the RDF types (a browser) gets the page."""
-        offers = (*GRAPH_OFFERS, HTML)
-        offer = negotiate(offers, accept=request.headers.get("accept"), format=request.query_params.get("format"))
-        if offer is None:
-            raise not_acceptable(o.media_type for o in offers)
-        return offer
+router = APIRouter(tags=["Linked data"], default_response_class=Response)
+"""The /id/, /def/ and /data/ routes; mounted with the base URI's path as prefix (`UriScheme.root`)."""
 
-    def redirect(request: Request, iri: str, page: str, data: Callable[[str], str]) -> Response:
-        offer = choose(request)
-        if not resource_exists(store, iri):
-            return not_found_document(request, offer, iri, links.root)
-        return see_other(page if offer == HTML else data(suffix_of(offer)))
 
-    @router.get(
-        "/id/{key:path}", responses=see_other_doc, status_code=303, summary="A thing: 303 to its page or its data"
-    )
-    def thing(request: Request, key: str) -> Response:
-        iri = links.iri_of_id(key)
-        return redirect(request, iri, links.page(iri), lambda ext: links.data(iri, ext))
+@dataclass(frozen=True)
+class LinkedData:
+    """What dereferencing reads for every request: the app's store, its URIs, its labels, the base in its settings."""
 
-    @router.get(
-        "/def/", responses=see_other_doc, status_code=303, summary="The vocabulary: 303 to its page or its data"
-    )
-    def vocabulary(request: Request) -> Response:
-        return redirect(request, uris.vocab, links.page(uris.vocab), lambda ext: links.data(uris.vocab, ext))
+    settings: Settings
+    store: GraphStore
+    uris: UriScheme
+    labels: LabelCache
 
-    @router.get(
-        "/def/{term}", responses=see_other_doc, status_code=303, summary="A vocabulary term: 303 to its documentation"
-    )
-    def term(request: Request, term: str) -> Response:
-        iri = links.iri_of_term(term)
-        return redirect(request, iri, links.page(iri), lambda ext: links.data(iri, ext))
+    def redirect(self, request: Request, iri: str) -> Response:
+        """303 to the page or to the description in the negotiated format; 404 in that format when nothing is
+        known."""
+        offer = choose(_PAGE_OR_DATA, request)
+        if not resource_exists(self.store, iri):
+            return not_found_document(request, offer, iri, self.uris.root)
+        uris = self.uris
+        return see_other(uris.page_path(iri) if offer == HTML else uris.data_path(iri, suffix_of(offer)))
 
-    @router.get("/data/def.{ext}", responses=data_doc, summary="The whole vocabulary as RDF")
-    def vocabulary_data(request: Request, ext: str) -> Response:
-        return document(request, ext, uris.vocab, lambda: _graph_triples(store, vocabulary_graph))
+    def description(self, iri: str) -> list[ox.Triple]:
+        return describe_resource(self.store, self.uris, iri, labels=self.labels)
 
-    @router.get("/data/country/{iso3}.{ext}", responses=data_doc, summary="What the graph says of a country")
-    def country_data(request: Request, iso3: str, ext: str) -> Response:
-        iri = links.country_iri(iso3)
-        return document(request, ext, iri, lambda: describe_resource(store, uris, iri, labels=labels))
+    def vocabulary(self) -> list[ox.Triple]:
+        """The vocabulary's own graph, whole."""
+        graph = ox.NamedNode(self.uris.graph("vocabulary"))
+        result = self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        assert isinstance(result, ox.QueryTriples)
+        return sorted(result, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
-    @router.get("/data/{key:path}.{ext}", responses=data_doc, summary="A thing's description as RDF")
-    def thing_data(request: Request, key: str, ext: str) -> Response:
-        iri = links.iri_of_id(key)
-        return document(request, ext, iri, lambda: describe_resource(store, uris, iri, labels=labels))
-
-    def document(request: Request, ext: str, iri: str, triples: Callable[[], list[ox.Triple]]) -> Response:
-        offer = negotiate(GRAPH_OFFERS, suffix=ext)
-        if offer is None:
-            raise not_acceptable(suffix_of(o) for o in GRAPH_OFFERS)
-        validators = Validators.of(store.last_modified(), request.url.path, offer.media_type, settings.base_uri)
+    def document(self, request: Request, ext: str, iri: str, triples: Callable[[], list[ox.Triple]]) -> Response:
+        """The description in the format the suffix names; 304 while the store is unchanged, 404 when empty."""
+        offer = choose(GRAPH_OFFERS, suffix=ext)
+        base_uri = self.settings.base_uri
+        validators = Validators.of(self.store.last_modified(), request.url.path, offer.media_type, base_uri)
         if validators.matches(request.headers):
             return validators.not_modified()
         found = triples()
         if not found:
-            return not_found_document(request, offer, iri, links.root)
-        headers = {**validators.headers(), "Link": _alternates_header(links, iri)}
-        return Response(serialise(found, offer, settings.base_uri), media_type=offer.media_type, headers=headers)
-
-    return router
+            return not_found_document(request, offer, iri, self.uris.root)
+        headers = {**validators.headers(), "Link": alternates_header(self.uris, iri)}
+        return Response(serialise(found, offer, base_uri), media_type=offer.media_type, headers=headers)
 
 
-def _graph_triples(store: GraphStore, graph: ox.NamedNode) -> list[ox.Triple]:
-    result = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
-    assert isinstance(result, ox.QueryTriples)
-    return sorted(result, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+async def linked_data(settings: ServedSettings, store: ServedStore, uris: ServedUris, labels: Labels) -> LinkedData:
+    return LinkedData(settings, store, uris, labels)
 
 
-def _alternates_header(links: Links, iri: str) -> str:
-    """`Link: <...>; rel="alternate"` to the page and the other formats, as datasette does for its tables."""
-    entries = [f'<{links.page(iri)}>; rel="alternate"; type="text/html"']
-    entries += [f'<{href}>; rel="alternate"; type="{media_type}"' for media_type, href in links.alternates(iri)]
-    return ", ".join(entries)
+Served = Annotated[LinkedData, Depends(linked_data)]
+
+
+@router.get("/id/{key:path}", responses=_SEE_OTHER_DOC, status_code=303, summary="A thing: 303 to its page or its data")
+def thing(request: Request, key: str, served: Served) -> Response:
+    return served.redirect(request, served.uris.thing(key))
+
+
+@router.get("/def/", responses=_SEE_OTHER_DOC, status_code=303, summary="The vocabulary: 303 to its page or its data")
+def vocabulary(request: Request, served: Served) -> Response:
+    return served.redirect(request, served.uris.vocab)
+
+
+@router.get(
+    "/def/{term}", responses=_SEE_OTHER_DOC, status_code=303, summary="A vocabulary term: 303 to its documentation"
+)
+def term(request: Request, term: str, served: Served) -> Response:
+    return served.redirect(request, served.uris.term(term))
+
+
+@router.get("/data/def.{ext}", responses=_DATA_DOC, summary="The whole vocabulary as RDF")
+def vocabulary_data(request: Request, ext: str, served: Served) -> Response:
+    return served.document(request, ext, served.uris.vocab, served.vocabulary)
+
+
+@router.get("/data/country/{iso3}.{ext}", responses=_DATA_DOC, summary="What the graph says of a country")
+def country_data(request: Request, iso3: str, ext: str, served: Served) -> Response:
+    iri = served.uris.country(iso3)
+    return served.document(request, ext, iri, lambda: served.description(iri))
+
+
+@router.get("/data/{key:path}.{ext}", responses=_DATA_DOC, summary="A thing's description as RDF")
+def thing_data(request: Request, key: str, ext: str, served: Served) -> Response:
+    iri = served.uris.thing(key)
+    return served.document(request, ext, iri, lambda: served.description(iri))

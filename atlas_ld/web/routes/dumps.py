@@ -12,31 +12,26 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 
-from atlas_ld.datadir import DataDir
+from atlas_ld.media_types import HTML, Offer
 from atlas_ld.publish.catalog import distributions_graph
 from atlas_ld.publish.dataset import DUMPS_PATH, Publication
 from atlas_ld.publish.dump_files import (
     GZIP_MEDIA_TYPE,
     DumpFile,
     current_dump,
-    current_dumps,
     dump_format,
 )
-from atlas_ld.settings import Settings
-from atlas_ld.store.embedded import GraphStore
 from atlas_ld.web.conditional import Validators
+from atlas_ld.web.dataset_documents import VARY, asked_document
+from atlas_ld.web.dependencies import (
+    DumpsFolder,
+    ServedSettings,
+    ServedStore,
+    ServedUris,
+)
 from atlas_ld.web.errors import not_found
 from atlas_ld.web.html import render
-from atlas_ld.web.links import Links
-from atlas_ld.web.negotiation import HTML, Offer
-from atlas_ld.web.rdf_documents import (
-    GRAPH_OFFERS,
-    choose,
-    document_responses,
-    document_validators,
-    rdf_response,
-    service_root,
-)
+from atlas_ld.web.rdf_documents import GRAPH_OFFERS, document_responses, rdf_response
 
 JSON = Offer("application/json", ("json",))
 INDEX_OFFERS: tuple[Offer, ...] = (HTML, JSON, *GRAPH_OFFERS)
@@ -78,63 +73,58 @@ def dump_entry(pub: Publication, dump: DumpFile) -> dict[str, Any]:
     }
 
 
-def dumps_router(settings: Settings, store: GraphStore) -> APIRouter:
-    """The list of dumps and the dump files of the data folder's `dumps/`."""
-    router = APIRouter(tags=["dumps"])
-    dumps_dir = DataDir(settings.data_folder).dumps
-    root = Links(settings.base_uri).root
+router = APIRouter(tags=["dumps"])
 
-    @router.get(
-        "/" + DUMPS_PATH,
-        summary="List of the dumps",
-        response_class=Response,
-        responses=document_responses("The dumps: an HTML page, JSON, or DCAT distributions.", INDEX_OFFERS),
+
+@router.get(
+    "/" + DUMPS_PATH,
+    summary="List of the dumps",
+    response_class=Response,
+    responses=document_responses("The dumps: an HTML page, JSON, or DCAT distributions.", INDEX_OFFERS),
+)
+def dump_list(
+    request: Request, settings: ServedSettings, store: ServedStore, uris: ServedUris, dumps_folder: DumpsFolder
+) -> Response:
+    """Each dump's format, URL, size and date: an HTML page, JSON, or DCAT distributions in RDF."""
+    asked = asked_document(request, INDEX_OFFERS, store, dumps_folder)
+    if (unchanged := asked.not_modified(request)) is not None:
+        return unchanged
+    headers = {**asked.validators.headers(), **VARY}
+    pub = asked.publication(request, settings)
+    entries = [dump_entry(pub, d) for d in asked.dumps]
+    if asked.offer == HTML:
+        context = {"title": "Téléchargements", "root": uris.root, "dumps": entries, "pub": pub}
+        return render(request, "dumps.html", context, headers=headers)
+    if asked.offer == JSON:
+        body = {"dataset": pub.dataset, "void": pub.void_url, "catalog": pub.catalog_url, "dumps": entries}
+        return JSONResponse(body, headers=headers)
+    return rdf_response(distributions_graph(pub), asked.offer, asked.validators)
+
+
+@router.get(
+    "/" + DUMPS_PATH + "{file_name}",
+    summary="One dump file",
+    response_class=Response,
+    responses={
+        200: {"description": "The gzipped dump.", "content": {GZIP_MEDIA_TYPE: {}}},
+        304: {"description": "Not modified since the client's copy (ETag, Last-Modified)."},
+        404: {"description": "No such dump, or not made yet.", "content": {"text/plain": {}}},
+    },
+)
+def dump_file(file_name: str, request: Request, dumps_folder: DumpsFolder) -> Response:
+    """The gzipped dump, streamed from disk; 304 when the client's copy (ETag or date) is current."""
+    fmt = dump_format(file_name)
+    if fmt is None:
+        raise not_found(f"No dump is called {file_name!r}; see {request.url_for('dump_list')}.")
+    dump = current_dump(dumps_folder, fmt)
+    if dump is None:
+        raise not_found(f"The dump {file_name} has not been made yet (atlas-ld dump, or an ingest, makes it).")
+    validators = file_validators(dump)
+    if validators.matches(request.headers):
+        return validators.not_modified()
+    return FileResponse(
+        dump.path,
+        media_type=GZIP_MEDIA_TYPE,
+        filename=fmt.file_name,
+        headers=validators.headers(),
     )
-    def dump_list(request: Request) -> Response:
-        """Each dump's format, URL, size and date: an HTML page, JSON, or DCAT distributions in RDF."""
-        offer = choose(request, INDEX_OFFERS)
-        store_time = store.last_modified()
-        dumps = current_dumps(dumps_dir)
-        validators = document_validators(request, store_time, dumps, offer)
-        headers = {**validators.headers(), "Vary": "Accept"}
-        if validators.matches(request.headers):
-            return validators.not_modified({"Vary": "Accept"})
-        pub = Publication.of(settings, service_root(request), store_time=store_time, dumps=dumps)
-        entries = [dump_entry(pub, d) for d in dumps]
-        if offer == HTML:
-            context = {"title": "Téléchargements", "root": root, "dumps": entries, "pub": pub}
-            return render(request, "dumps.html", context, headers=headers)
-        if offer == JSON:
-            body = {"dataset": pub.dataset, "void": pub.void_url, "catalog": pub.catalog_url, "dumps": entries}
-            return JSONResponse(body, headers=headers)
-        return rdf_response(distributions_graph(pub), offer, validators)
-
-    @router.get(
-        "/" + DUMPS_PATH + "{file_name}",
-        summary="One dump file",
-        response_class=Response,
-        responses={
-            200: {"description": "The gzipped dump.", "content": {GZIP_MEDIA_TYPE: {}}},
-            304: {"description": "Not modified since the client's copy (ETag, Last-Modified)."},
-            404: {"description": "No such dump, or not made yet.", "content": {"text/plain": {}}},
-        },
-    )
-    def dump_file(file_name: str, request: Request) -> Response:
-        """The gzipped dump, streamed from disk; 304 when the client's copy (ETag or date) is current."""
-        fmt = dump_format(file_name)
-        if fmt is None:
-            raise not_found(f"No dump is called {file_name!r}; see {request.url_for('dump_list')}.")
-        dump = current_dump(dumps_dir, fmt)
-        if dump is None:
-            raise not_found(f"The dump {file_name} has not been made yet (atlas-ld dump, or an ingest, makes it).")
-        validators = file_validators(dump)
-        if validators.matches(request.headers):
-            return validators.not_modified()
-        return FileResponse(
-            dump.path,
-            media_type=GZIP_MEDIA_TYPE,
-            filename=fmt.file_name,
-            headers=validators.headers(),
-        )
-
-    return router

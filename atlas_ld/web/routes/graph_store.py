@@ -16,16 +16,16 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from atlas_ld.media_types import N_QUADS, RDF, TRIG, Offer, rdf_format
 from atlas_ld.sparql.streaming import serialised
 from atlas_ld.store.embedded import GraphStore
 from atlas_ld.web.dependencies import require_update_access, store_of
 from atlas_ld.web.errors import (
     bad_request,
-    not_acceptable,
     not_found,
     unsupported_media_type,
 )
-from atlas_ld.web.negotiation import N_QUADS, RDF, TRIG, Offer, negotiate, rdf_format
+from atlas_ld.web.negotiation import choose
 from atlas_ld.web.streaming import ClosingStreamingResponse
 
 _TEXT: dict[str, Any] = {"text/plain": {}}
@@ -62,9 +62,7 @@ _DATASET_FIRST: tuple[Offer, ...] = (N_QUADS, TRIG, *(o for o in RDF if o not in
 )
 async def read_graph(request: Request, graph: str | None = _GRAPH, default: str | None = _DEFAULT) -> Response:
     store, target = store_of(request), _target(request)
-    offer = negotiate(RDF if target else _DATASET_FIRST, accept=request.headers.get("accept"))
-    if offer is None:
-        raise not_acceptable(o.media_type for o in RDF)
+    offer = choose(RDF if target else _DATASET_FIRST, accept=request.headers.get("accept"))
     output_format = rdf_format(offer)
     if target and target != "default" and not await run_in_threadpool(_exists, store, target):
         raise not_found(f"No graph <{target}> in this store.")

@@ -18,9 +18,9 @@ from fastapi.responses import HTMLResponse
 from atlas_ld.bundled import bundled
 from atlas_ld.queries import ready_queries
 from atlas_ld.settings import Settings
+from atlas_ld.uris import UriScheme
 from atlas_ld.vocab import prefixes
 from atlas_ld.web.html import content_security_policy, render
-from atlas_ld.web.links import Links
 from atlas_ld.web.views import schema_org
 
 YASGUI_SCRIPT = ("static", "yasgui", "yasgui.min.js")
@@ -69,7 +69,7 @@ def query_ui_response(request: Request, settings: Settings) -> HTMLResponse:
     endpoint_url = str(request.url.replace(query=None, fragment=None))
     context = {
         "title": title,
-        "root": Links(settings.base_uri).root,
+        "root": UriScheme(settings.base_uri).root,
         "queries": queries,
         "config": config,
         "endpoint_path": endpoint_path,

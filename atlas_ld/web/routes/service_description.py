@@ -11,10 +11,10 @@ from fastapi import Request
 from fastapi.responses import Response
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 
+from atlas_ld.media_types import RDF as RDF_OFFERS
+from atlas_ld.media_types import RESULTS, negotiate, rdf_format, results_format
 from atlas_ld.settings import Settings
 from atlas_ld.web.errors import not_acceptable
-from atlas_ld.web.negotiation import RDF as RDF_OFFERS
-from atlas_ld.web.negotiation import RESULTS, negotiate, rdf_format, results_format
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 ENTAILMENT_SIMPLE = URIRef("http://www.w3.org/ns/entailment/Simple")

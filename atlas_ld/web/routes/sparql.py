@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from atlas_ld.media_types import HTML, RDF, RESULTS, prefers
 from atlas_ld.sparql.answers import Answer, perform_update
 from atlas_ld.sparql.errors import workers_busy
 from atlas_ld.web.dependencies import (
@@ -28,7 +29,6 @@ from atlas_ld.web.dependencies import (
     store_of,
 )
 from atlas_ld.web.errors import bad_request
-from atlas_ld.web.negotiation import HTML, RDF, RESULTS, prefers
 from atlas_ld.web.routes.query_ui import query_ui_response
 from atlas_ld.web.routes.service_description import describe_service
 from atlas_ld.web.sparql_protocol import (
