@@ -1,12 +1,4 @@
-"""A small RDF document built in Python (VoID, the catalogue, the list of dumps, the service description) as
-pyoxigraph triples, written by pyoxigraph's serialisers like every other RDF answer of the server.
-
->>> from atlas_ld.vocab import DCTERMS
->>> doc = RdfDocument({"dcterms": DCTERMS.iri})
->>> doc.add(NamedNode("http://example.org/a"), DCTERMS.title, Literal("A", language="en"))
->>> doc.serialise(RdfFormat.TURTLE).decode().splitlines()[-1]
-'<http://example.org/a> dcterms:title "A"@en .'
-"""
+"""Small RDF documents built in Python as pyoxigraph triples, and written by pyoxigraph like every other answer."""
 
 from __future__ import annotations
 
@@ -33,7 +25,18 @@ _WITH_PREFIXES = (RdfFormat.TURTLE, RdfFormat.TRIG, RdfFormat.RDF_XML)
 
 @dataclass
 class RdfDocument:
-    """The triples of one document, a set as RDF graphs are, and the prefixes its Turtle is written with."""
+    """The triples of one document, a set as RDF graphs are, and the prefixes its Turtle is written with.
+
+    VoID, the catalogue, the list of dumps and the service description are built this way, so that each media
+    type has one serialiser in the whole server, pyoxigraph's:
+
+    >>> from atlas_ld.vocab import DCTERMS
+    >>> doc = RdfDocument({"dcterms": DCTERMS.iri, "foaf": "http://xmlns.com/foaf/0.1/"})
+    >>> doc.add(NamedNode("http://example.org/a"), DCTERMS.title, Literal("A", language="en"))
+    >>> print(doc.serialise(RdfFormat.TURTLE).decode().strip())
+    @prefix dcterms: <http://purl.org/dc/terms/> .
+    <http://example.org/a> dcterms:title "A"@en .
+    """
 
     prefixes: Mapping[str, str]
     _triples: dict[Triple, None] = field(default_factory=dict)

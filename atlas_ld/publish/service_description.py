@@ -1,8 +1,4 @@
-"""The W3C SPARQL 1.1 Service Description of the endpoint, as the triples that /sparql answers to a bare GET.
-
-It tells clients what a bare endpoint cannot: that a plain query sees the union of the project graphs
-(sd:UnionDefaultGraph), which result formats exist, and whether updates or SERVICE calls are possible.
-"""
+"""The W3C SPARQL 1.1 Service Description of the endpoint: what a bare endpoint cannot tell a client itself."""
 
 from __future__ import annotations
 
@@ -28,7 +24,11 @@ _DEFAULT_GRAPH_COMMENTS = {
 
 def service_description(endpoint: str, settings: Settings, result_formats: Iterable[str]) -> RdfDocument:
     """The description of the endpoint reached at `endpoint` (the URL the client used); `result_formats` are the
-    W3C format IRIs (http://www.w3.org/ns/formats/...) of what the endpoint can answer in."""
+    W3C format IRIs (http://www.w3.org/ns/formats/...) of what the endpoint can answer in.
+
+    It says that a plain query sees the union of the project graphs (sd:UnionDefaultGraph), which result formats
+    exist, and whether updates or SERVICE calls are possible.
+    """
     doc = document_with(("sd", SD), ("rdfs", RDFS))
     service, dataset, default_graph = BlankNode(), BlankNode(), BlankNode()
     doc.add(service, RDF.type, SD.Service)
