@@ -24,7 +24,7 @@ from rich.table import Table
 from atlas_ld.bundled import examples_dir
 from atlas_ld.datadir import DataDir
 from atlas_ld.ingest.pipeline import DEFAULT_BATCH_SIZE, IngestReport, ingest
-from atlas_ld.ingest.rejected import Quarantine
+from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.publish.dump_files import write_dumps
 from atlas_ld.publish.dumps import FORMATS, dump_store, dump_to_file
 from atlas_ld.publish.stats import count_resources
@@ -132,7 +132,7 @@ def ingest_command(
             targets,
             graph_store,
             UriScheme(settings.base_uri),
-            Quarantine(data.rejected, base_uri=settings.base_uri),
+            RejectedRecords(data.rejected, base_uri=settings.base_uri),
             batch_size=batch_size,
             workers=workers or os.cpu_count() or 1,
             on_progress=lambda done, total: progress.update(task, completed=done, total=total),

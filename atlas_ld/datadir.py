@@ -1,4 +1,4 @@
-"""Layout of the data folder (`--store DIR`): the Oxigraph store, the records kept aside, the dumps.
+"""Layout of the data folder (`--store DIR`): the Oxigraph store, the rejected records, the dumps.
 
 >>> d = DataDir(Path("atlas-data"))
 >>> d.oxigraph, d.rejected, d.dumps
@@ -26,7 +26,7 @@ class DataDir:
 
     @property
     def rejected(self) -> Path:
-        """Records that failed validation, kept aside for inspection (see `atlas_ld.ingest.rejected`)."""
+        """Records that failed validation, written out for inspection (see `atlas_ld.ingest.rejected`)."""
         return self.root / "rejected"
 
     @property

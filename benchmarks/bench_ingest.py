@@ -62,7 +62,7 @@ def measure_ingest(corpus: Path, data_dir: Path, batch_size: int, workers: int, 
     """`atlas-ld ingest` as the command runs it, minus the progress bar (tracemalloc only sees this process)."""
     from atlas_ld.datadir import DataDir
     from atlas_ld.ingest.pipeline import ingest
-    from atlas_ld.ingest.rejected import Quarantine
+    from atlas_ld.ingest.rejected import RejectedRecords
     from atlas_ld.publish.stats import count_resources
     from atlas_ld.uris import UriScheme
 
@@ -72,8 +72,8 @@ def measure_ingest(corpus: Path, data_dir: Path, batch_size: int, workers: int, 
     data = DataDir(data_dir)
     start = time.perf_counter()
     store = data.open_store()
-    quarantine = Quarantine(data.rejected, base_uri=BASE_URI)
-    report = ingest([corpus], store, uris, quarantine, batch_size=batch_size, workers=workers)
+    rejected = RejectedRecords(data.rejected, base_uri=BASE_URI)
+    report = ingest([corpus], store, uris, rejected, batch_size=batch_size, workers=workers)
     store.flush()
     wall = time.perf_counter() - start
     peak = _peak_rss() + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 * workers

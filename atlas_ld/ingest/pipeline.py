@@ -1,8 +1,8 @@
 """The ingest pipeline: page files → records → RDF → SHACL in batches → one named graph per project in the store.
 
-A page that cannot be read is reported (file and line) and skipped; a record that fails validation is kept aside
-in `rejected/` with its reasons, and the last good version of that project stays in the store. Neither stops the
-run nor touches the other projects. Each batch of projects is written in one transaction (its project graphs
+A page that cannot be read is reported (file and line) and skipped; a record that fails validation is rejected,
+written to `rejected/` with its reasons, and the last good version of that project stays in the store. Neither
+stops the run nor touches the other projects. Each batch of projects is written in one transaction (its project graphs
 replaced, its descriptions of shared resources added to the shared graph), while the next batches are prepared
 (parsed, mapped, validated) in this process or in worker processes.
 """
@@ -27,17 +27,17 @@ from atlas_ld.ingest.prepare import (
     cached_static_graphs,
     narrow_down,
     prepare_batch,
+    read_again,
 )
-from atlas_ld.ingest.rejected import Quarantine
+from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.ingest.report import Finding, IngestReport, Rejection, StageClock
 from atlas_ld.parse import iter_page_files
 from atlas_ld.store.embedded import GraphStore, StoreUnavailable
 from atlas_ld.uris import UriScheme
+from atlas_ld.validation.shacl import DEFAULT_BATCH_SIZE
 
 __all__ = ["DEFAULT_BATCH_SIZE", "Finding", "IngestReport", "Rejection", "StageClock", "ingest"]
 
-# pyshacl has a large cost per call, so projects are validated (and stored) a few hundred at a time.
-DEFAULT_BATCH_SIZE = 250
 # The embedded store buffers writes in memory until it flushes them; left alone, that buffer grows past a
 # gigabyte on a full Atlas. Flushing every thousand pages keeps it to a few hundred megabytes.
 FLUSH_EVERY_PAGES = 1_000
@@ -64,7 +64,7 @@ def ingest(
     paths: Iterable[Path],
     store: GraphStore,
     uris: UriScheme,
-    quarantine: Quarantine,
+    rejected: RejectedRecords,
     *,
     ingested_at: datetime | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
@@ -84,7 +84,7 @@ def ingest(
     report = IngestReport()
     with report.clock("store"):
         store.replace_graphs(cached_static_graphs(uris.base))
-    run = _Run(report, quarantine, set(quarantine.kept()), context.stamp, len(files), on_progress)
+    run = _Run(report, rejected, set(rejected.kept()), context.stamp, len(files), on_progress)
     read_from: dict[int, str] = {}
     chunks = list(chunked(files, batch_size))
     with ExitStack() as stack:
@@ -126,24 +126,24 @@ class _Run:
     """The state of one ingest between batches."""
 
     report: IngestReport
-    quarantine: Quarantine
-    kept_aside: set[int]
+    rejected: RejectedRecords
+    rejected_ids: set[int]  # projects in `rejected/`, released once stored
     stamp: datetime
     total: int
     on_progress: Callable[[int, int], None] | None
     pages_sent: int = 0  # pages handed to the writer so far
 
     def settle(self, batch: Batch, written: Future[None]) -> None:
-        """Once a batch is written: keep aside what was rejected, release what is now stored, report."""
+        """Once a batch is written: write out what was rejected, release what is now stored, report."""
         written.result()
         for graph, violations, reasons in batch.invalid:
-            self.quarantine.keep(
+            self.rejected.keep(
                 graph.prj_id, graph.whole, violations, source_file=graph.file, reasons=reasons, at=self.stamp
             )
             self.report.rejected.append(Rejection(graph.prj_id, graph.file, reasons))
-        for prj_id in self.kept_aside.intersection(batch.valid):
-            self.quarantine.release(prj_id)
-            self.kept_aside.discard(prj_id)
+        for prj_id in self.rejected_ids.intersection(batch.valid):
+            self.rejected.release(prj_id)
+            self.rejected_ids.discard(prj_id)
         self.report.pages_read += batch.pages
         self.report.records_stored += len(batch.valid)
         self.report.warnings += batch.warnings
@@ -158,7 +158,7 @@ def _note_repeats(batch: Batch, read_from: dict[int, str]) -> None:
     for prj_id, graph in batch.valid.items():
         earlier = read_from.get(prj_id)
         if earlier is not None and earlier != graph.file:
-            batch.warnings.append(Finding(graph.file, f"prjId {prj_id} also read from {earlier}; this page wins"))
+            batch.warnings.append(read_again(prj_id, graph.file, earlier))
         read_from[prj_id] = graph.file
 
 

@@ -1,6 +1,6 @@
 """One batch of pages through parse, map and validate, in the ingesting process or in a worker process.
 
-Nothing here writes: the batch comes back with the graphs to store, the graphs to keep aside and why, and what
+Nothing here writes: the batch comes back with the graphs to store, the graphs rejected and why, and what
 to report. A batch pickles cheaply (each graph travels as N-Triples), so that worker processes can prepare
 batches while the ingesting process stores the previous ones.
 """
@@ -38,7 +38,7 @@ class MappedGraph:
 
     @property
     def whole(self) -> list[ox.Triple]:
-        """Everything the page says, as SHACL checks it and as a kept-aside record shows it."""
+        """Everything the page says, as SHACL checks it and as a rejected record shows it."""
         return [*self.triples, *self.shared]
 
     def __getstate__(self) -> tuple[int, str, str, str]:
@@ -53,7 +53,7 @@ class MappedGraph:
 
 @dataclass
 class Batch:
-    """A batch of pages after parse, map and validate: what to store, what to keep aside, what to report."""
+    """A batch of pages after parse, map and validate: what to store, what is rejected, what to report."""
 
     pages: int = 0
     valid: dict[int, MappedGraph] = field(default_factory=dict)
@@ -100,12 +100,17 @@ def prepare_batch(paths: Sequence[Path], context: BatchContext) -> Batch:
         if graph is None:
             continue
         if record.prj_id in mapped:
-            earlier = mapped[record.prj_id].file
-            batch.warnings.append(Finding(str(path), f"prjId {record.prj_id} also read from {earlier}; this page wins"))
+            batch.warnings.append(read_again(record.prj_id, str(path), mapped[record.prj_id].file))
         mapped[record.prj_id] = graph
     with batch.clock("validate"):
         _validate(list(mapped.values()), context, batch)
     return batch
+
+
+def read_again(prj_id: int, file: str, earlier: str) -> Finding:
+    """The warning for a project read from a second page, in the same batch or a later one: the later page
+    replaces the earlier one, and the user should know which page the store now holds."""
+    return Finding(file, f"prjId {prj_id} also read from {earlier}; this page wins")
 
 
 def _read(path: Path, batch: Batch) -> ProjectRecord | None:
@@ -149,21 +154,14 @@ def _validate(graphs: list[MappedGraph], context: BatchContext, batch: Batch) ->
         for graph in checked:
             found = report.for_project(graph.prj_id)
             if graph.prj_id in rejected:
-                reasons = tuple(dict.fromkeys(_reason(v) for v in found if v.severity == "Violation"))
+                reasons = tuple(dict.fromkeys(str(v) for v in found if v.severity == "Violation"))
                 batch.invalid.append((graph, found, reasons))
             else:
                 batch.valid[graph.prj_id] = graph
-                batch.warnings += [Finding(graph.file, _reason(v)) for v in found]
+                batch.warnings += [Finding(graph.file, str(v)) for v in found]
         # Results on nodes that several pages describe together, which no single page causes.
         pages = ", ".join(g.file for g in checked[:3]) + (", ..." if len(checked) > 3 else "")
-        batch.warnings += [Finding(pages, v.format()) for v in report.violations if v.prj_id is None]
-
-
-def _reason(violation: Violation) -> str:
-    """One line for a SHACL result: its message, then the node and property it is about."""
-    path = f" {violation.path}" if violation.path else ""
-    severity = "" if violation.severity == "Violation" else f"{violation.severity}: "
-    return f"{severity}{violation.message} (<{violation.focus_node}>{path})"
+        batch.warnings += [Finding(pages, f"in the shared graphs: {v}") for v in report.violations if v.prj_id is None]
 
 
 def narrow_down(

@@ -1,8 +1,8 @@
-"""Records kept aside: a project whose graph failed validation is written to `rejected/` instead of the store.
+"""Rejected records: a project whose graph failed validation is written to `rejected/` instead of the store.
 
-Each kept-aside project gets two files: `<prjId>.ttl` (the graph as it was mapped, to inspect or fix) and
+Each rejected project gets two files: `<prjId>.ttl` (the graph as it was mapped, to inspect or fix) and
 `<prjId>.json` (why: the violations, the source page, when). The last good version of the project stays in the
-store untouched; when a later ingest stores the project, its kept-aside files go, so that `rejected/` always
+store untouched; when a later ingest stores the project, its rejected files go, so that `rejected/` always
 lists what is currently out of the published graph.
 """
 
@@ -43,8 +43,8 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-class Quarantine:
-    """The `rejected/` folder of a data directory."""
+class RejectedRecords:
+    """The `rejected/` folder of a data directory: what is out of the published graph, and why."""
 
     def __init__(self, directory: Path, *, base_uri: str) -> None:
         self.directory = Path(directory)
@@ -66,7 +66,7 @@ class Quarantine:
         reasons: Sequence[str],
         at: datetime,
     ) -> None:
-        """Write the project's graph and why it was kept aside (replacing an earlier kept-aside version)."""
+        """Write the project's graph and why it was rejected (replacing an earlier rejected version)."""
         self.directory.mkdir(parents=True, exist_ok=True)
         turtle = ox.serialize(list(triples), format=ox.RdfFormat.TURTLE, prefixes=self._prefixes)
         _write_atomically(self.graph_file(prj_id), turtle or b"")
@@ -80,12 +80,12 @@ class Quarantine:
         _write_atomically(self.reasons_file(prj_id), json.dumps(why, ensure_ascii=False, indent=2).encode())
 
     def release(self, prj_id: int) -> None:
-        """Forget a kept-aside version: the project has just been stored."""
+        """Forget a rejected version: the project has just been stored."""
         self.graph_file(prj_id).unlink(missing_ok=True)
         self.reasons_file(prj_id).unlink(missing_ok=True)
 
     def kept(self) -> list[int]:
-        """Atlas ids of the projects currently kept aside."""
+        """Atlas ids of the projects currently rejected."""
         if not self.directory.is_dir():
             return []
         return sorted(int(p.stem) for p in self.directory.glob("*.json") if p.stem.isdigit())

@@ -1,7 +1,7 @@
 """The graphs shared by every project: the vocabulary, the SKOS concept schemes and the funding Data Cube structure.
 
 Project graphs only point at these; a value a page gives that no scheme knows becomes a concept in that project's
-own graph (see `atlas_ld.mapping.project`).
+own graph (see `atlas_ld.mapping.builder`).
 """
 
 from __future__ import annotations

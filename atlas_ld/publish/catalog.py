@@ -8,26 +8,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, SKOS
+from pyoxigraph import BlankNode, Literal, NamedNode
 
 from atlas_ld.publish.dataset import (
     DATASET_NAME,
-    DCAT,
-    XSD,
     Publication,
+    date_time,
     describe_dataset_basics,
     describe_parties,
-    lang_literals,
 )
+from atlas_ld.publish.document import DCAT, RdfDocument, document_with
 from atlas_ld.publish.dump_files import GZIP_MEDIA_TYPE, IANA_MEDIA_TYPE, DumpFile
 from atlas_ld.store.embedded import GraphStore
-from atlas_ld.vocab import SDMX_DIMENSION, atlas_namespace
+from atlas_ld.vocab import (
+    DCTERMS,
+    FOAF,
+    RDFS,
+    SDMX_DIMENSION,
+    SKOS,
+    VCARD,
+    XSD,
+    atlas_namespace,
+)
 
 EU_DATA_THEME = "http://publications.europa.eu/resource/authority/data-theme"
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 ADMS_LICENCE_TYPE = "http://purl.org/adms/licencetype/"
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
 
 # data.gouv.fr harvests keywords, not themes: these are what the dataset is found by there.
@@ -88,160 +94,152 @@ def temporal_coverage(store: GraphStore, base_uri: str) -> YearSpan | None:
     return YearSpan(int(row["first"].value), int(row["last"].value))
 
 
-def _typed(graph: Graph, node: URIRef | BNode, *classes: URIRef) -> URIRef | BNode:
-    for cls in classes:
-        graph.add((node, RDF.type, cls))
-    return node
-
-
-def _concept(graph: Graph, iri: str, labels: dict[str, str], scheme: URIRef) -> URIRef:
-    concept = URIRef(iri)
-    _typed(graph, concept, SKOS.Concept)
-    lang_literals(graph, concept, SKOS.prefLabel, labels)
-    graph.add((concept, SKOS.inScheme, scheme))
+def _concept(doc: RdfDocument, iri: str, labels: dict[str, str], scheme: NamedNode) -> NamedNode:
+    concept = NamedNode(iri)
+    doc.typed(concept, SKOS.Concept)
+    doc.lang_literals(concept, SKOS.prefLabel, labels)
+    doc.add(concept, SKOS.inScheme, scheme)
     return concept
 
 
-def _standard(graph: Graph, iri: str, title: str) -> URIRef:
-    standard = URIRef(iri)
-    _typed(graph, standard, DCTERMS.Standard)
-    graph.add((standard, DCTERMS.title, Literal(title, lang="en")))
+def _standard(doc: RdfDocument, iri: str, title: str) -> NamedNode:
+    standard = NamedNode(iri)
+    doc.typed(standard, DCTERMS.Standard)
+    doc.add(standard, DCTERMS.title, Literal(title, language="en"))
     return standard
 
 
-def _contact_point(graph: Graph, pub: Publication) -> BNode:
-    contact = BNode()
-    _typed(graph, contact, VCARD.Kind, VCARD.Organization)
-    graph.add((contact, VCARD.fn, Literal(pub.settings.publisher_name, lang="fr")))
+def _contact_point(doc: RdfDocument, pub: Publication) -> BlankNode:
+    contact = BlankNode()
+    doc.typed(contact, VCARD.Kind, VCARD.Organization)
+    doc.add(contact, VCARD.fn, Literal(pub.settings.publisher_name, language="fr"))
     if pub.settings.contact_email:
-        graph.add((contact, VCARD.hasEmail, URIRef("mailto:" + pub.settings.contact_email)))
+        doc.add(contact, VCARD.hasEmail, NamedNode("mailto:" + pub.settings.contact_email))
     if pub.settings.contact_url:
-        graph.add((contact, VCARD.hasURL, URIRef(pub.settings.contact_url)))
+        doc.add(contact, VCARD.hasURL, NamedNode(pub.settings.contact_url))
     return contact
 
 
-def _describe_licence(graph: Graph, licence: URIRef) -> None:
+def _describe_licence(doc: RdfDocument, licence: NamedNode) -> None:
     """Licence Ouverte requires attribution: said with the ADMS licence-type vocabulary DCAT-AP recommends."""
-    attribution = URIRef(ADMS_LICENCE_TYPE + "Attribution")
-    _typed(graph, attribution, SKOS.Concept)
-    graph.add((attribution, SKOS.prefLabel, Literal("Attribution", lang="en")))
-    graph.add((licence, DCTERMS.type, attribution))
+    attribution = NamedNode(ADMS_LICENCE_TYPE + "Attribution")
+    doc.typed(attribution, SKOS.Concept)
+    doc.add(attribution, SKOS.prefLabel, Literal("Attribution", language="en"))
+    doc.add(licence, DCTERMS.type, attribution)
 
 
-def add_dump_distribution(graph: Graph, pub: Publication, dump: DumpFile, licence: URIRef) -> URIRef:
+def add_dump_distribution(doc: RdfDocument, pub: Publication, dump: DumpFile, licence: NamedNode) -> NamedNode:
     """A gzipped dump as a dcat:Distribution: where to get it, its format, size and date."""
     fmt = dump.format
-    node = URIRef(pub.distribution(fmt))
-    _typed(graph, node, DCAT.Distribution)
-    graph.add((node, DCTERMS.title, Literal(f"Dump {fmt.label} (gzip)", lang="en")))
-    graph.add((node, DCTERMS.title, Literal(f"Export {fmt.label} (gzip)", lang="fr")))
+    node = NamedNode(pub.distribution(fmt))
+    doc.typed(node, DCAT.Distribution)
+    doc.add(node, DCTERMS.title, Literal(f"Dump {fmt.label} (gzip)", language="en"))
+    doc.add(node, DCTERMS.title, Literal(f"Export {fmt.label} (gzip)", language="fr"))
     scope = "named graphs kept" if fmt.with_graphs else "union of the graphs"
-    graph.add((node, DCTERMS.description, Literal(f"The whole dataset in {fmt.label}, {scope}.", lang="en")))
-    graph.add((node, DCAT.accessURL, URIRef(pub.dumps_url)))
-    graph.add((node, DCAT.downloadURL, URIRef(pub.download_url(fmt))))
-    graph.add((node, DCTERMS.format, _typed(graph, URIRef(fmt.eu_file_type), DCTERMS.MediaTypeOrExtent)))
-    graph.add((node, DCAT.mediaType, _typed(graph, URIRef(fmt.iana_media_type), DCTERMS.MediaType)))
-    gzip_type = _typed(graph, URIRef(IANA_MEDIA_TYPE + GZIP_MEDIA_TYPE), DCTERMS.MediaType)
-    graph.add((node, DCAT.compressFormat, gzip_type))
-    graph.add((node, DCAT.byteSize, Literal(dump.size, datatype=XSD.nonNegativeInteger)))
-    modified = dump.modified.replace(microsecond=0).isoformat()
-    graph.add((node, DCTERMS.modified, Literal(modified, datatype=XSD.dateTime)))
-    graph.add((node, DCTERMS.license, licence))
-    graph.add((node, DCTERMS.conformsTo, _standard(graph, *SPECIFICATIONS[fmt.name])))
+    doc.add(node, DCTERMS.description, Literal(f"The whole dataset in {fmt.label}, {scope}.", language="en"))
+    doc.add(node, DCAT.accessURL, NamedNode(pub.dumps_url))
+    doc.add(node, DCAT.downloadURL, NamedNode(pub.download_url(fmt)))
+    doc.add(node, DCTERMS.format, doc.typed(NamedNode(fmt.eu_file_type), DCTERMS.MediaTypeOrExtent))
+    doc.add(node, DCAT.mediaType, doc.typed(NamedNode(fmt.iana_media_type), DCTERMS.MediaType))
+    gzip_type = doc.typed(NamedNode(IANA_MEDIA_TYPE + GZIP_MEDIA_TYPE), DCTERMS.MediaType)
+    doc.add(node, DCAT.compressFormat, gzip_type)
+    doc.add(node, DCAT.byteSize, Literal(str(dump.size), datatype=XSD.nonNegativeInteger))
+    doc.add(node, DCTERMS.modified, date_time(dump.modified))
+    doc.add(node, DCTERMS.license, licence)
+    doc.add(node, DCTERMS.conformsTo, _standard(doc, *SPECIFICATIONS[fmt.name]))
     return node
 
 
-def add_endpoint(graph: Graph, pub: Publication, dataset: URIRef, licence: URIRef, publisher: URIRef) -> URIRef:
+def add_endpoint(
+    doc: RdfDocument, pub: Publication, dataset: NamedNode, licence: NamedNode, publisher: NamedNode
+) -> NamedNode:
     """The SPARQL endpoint as a dcat:DataService, and as a distribution of the dataset through that service."""
-    service = URIRef(pub.uris.data_service("sparql"))
-    endpoint = URIRef(pub.endpoint_url)
-    _typed(graph, service, DCAT.DataService)
-    graph.add((service, DCTERMS.title, Literal("Point d'accès SPARQL de l'Atlas", lang="fr")))
-    graph.add((service, DCTERMS.title, Literal("SPARQL endpoint of the Atlas", lang="en")))
-    graph.add((service, DCTERMS.description, Literal(
-        "SPARQL 1.1 en lecture seule ; le graphe par défaut est l'union des graphes des projets.", lang="fr"
-    )))
-    graph.add((service, DCTERMS.description, Literal(
-        "Read-only SPARQL 1.1; the default graph is the union of the project graphs.", lang="en"
-    )))
-    graph.add((service, DCAT.endpointURL, endpoint))
+    service = NamedNode(pub.uris.data_service("sparql"))
+    endpoint = NamedNode(pub.endpoint_url)
+    doc.typed(service, DCAT.DataService)
+    doc.add(service, DCTERMS.title, Literal("Point d'accès SPARQL de l'Atlas", language="fr"))
+    doc.add(service, DCTERMS.title, Literal("SPARQL endpoint of the Atlas", language="en"))
+    doc.add(service, DCTERMS.description, Literal(
+        "SPARQL 1.1 en lecture seule ; le graphe par défaut est l'union des graphes des projets.", language="fr"
+    ))
+    doc.add(service, DCTERMS.description, Literal(
+        "Read-only SPARQL 1.1; the default graph is the union of the project graphs.", language="en"
+    ))
+    doc.add(service, DCAT.endpointURL, endpoint)
     # A GET without a query returns the W3C service description.
-    graph.add((service, DCAT.endpointDescription, endpoint))
-    graph.add((service, DCAT.servesDataset, dataset))
-    graph.add((service, DCTERMS.conformsTo, _standard(graph, SPARQL_PROTOCOL, "SPARQL 1.1 Protocol")))
-    graph.add((service, DCTERMS.license, licence))
-    graph.add((service, DCTERMS.publisher, publisher))
-    graph.add((service, DCAT.keyword, Literal("SPARQL")))
+    doc.add(service, DCAT.endpointDescription, endpoint)
+    doc.add(service, DCAT.servesDataset, dataset)
+    doc.add(service, DCTERMS.conformsTo, _standard(doc, SPARQL_PROTOCOL, "SPARQL 1.1 Protocol"))
+    doc.add(service, DCTERMS.license, licence)
+    doc.add(service, DCTERMS.publisher, publisher)
+    doc.add(service, DCAT.keyword, Literal("SPARQL"))
 
-    distribution = URIRef(pub.uris.distribution(DATASET_NAME, "sparql"))
-    _typed(graph, distribution, DCAT.Distribution)
-    graph.add((distribution, DCTERMS.title, Literal("Point d'accès SPARQL", lang="fr")))
-    graph.add((distribution, DCTERMS.title, Literal("SPARQL endpoint", lang="en")))
-    graph.add((distribution, DCAT.accessURL, endpoint))
-    graph.add((distribution, DCAT.accessService, service))
-    graph.add((distribution, DCTERMS.license, licence))
-    graph.add((dataset, DCAT.distribution, distribution))
+    distribution = NamedNode(pub.uris.distribution(DATASET_NAME, "sparql"))
+    doc.typed(distribution, DCAT.Distribution)
+    doc.add(distribution, DCTERMS.title, Literal("Point d'accès SPARQL", language="fr"))
+    doc.add(distribution, DCTERMS.title, Literal("SPARQL endpoint", language="en"))
+    doc.add(distribution, DCAT.accessURL, endpoint)
+    doc.add(distribution, DCAT.accessService, service)
+    doc.add(distribution, DCTERMS.license, licence)
+    doc.add(dataset, DCAT.distribution, distribution)
     return service
 
 
-def _new_graph() -> Graph:
-    graph = Graph(bind_namespaces="none")
-    for prefix, namespace in (
+def _new_document() -> RdfDocument:
+    return document_with(
         ("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF), ("skos", SKOS), ("vcard", VCARD), ("xsd", XSD),
         ("rdfs", RDFS),
-    ):
-        graph.bind(prefix, namespace)
-    return graph
+    )
 
 
-def distributions_graph(pub: Publication) -> Graph:
+def distributions_graph(pub: Publication) -> RdfDocument:
     """The dataset's dumps as DCAT distributions, without the rest of the catalogue: the RDF view of /dumps/."""
-    graph = _new_graph()
-    dataset = URIRef(pub.dataset)
-    _typed(graph, dataset, DCAT.Dataset)
-    lang_literals(graph, dataset, DCTERMS.title, pub.titles)
-    _publisher, licence = describe_parties(graph, pub)
+    doc = _new_document()
+    dataset = NamedNode(pub.dataset)
+    doc.typed(dataset, DCAT.Dataset)
+    doc.lang_literals(dataset, DCTERMS.title, pub.titles)
+    _publisher, licence = describe_parties(doc, pub)
     for dump in pub.dumps:
-        graph.add((dataset, DCAT.distribution, add_dump_distribution(graph, pub, dump, licence)))
-    return graph
+        doc.add(dataset, DCAT.distribution, add_dump_distribution(doc, pub, dump, licence))
+    return doc
 
 
-def catalog_graph(pub: Publication, coverage: YearSpan | None) -> Graph:
+def catalog_graph(pub: Publication, coverage: YearSpan | None) -> RdfDocument:
     """The catalogue of this server: one dataset, its distributions and its SPARQL data service."""
-    graph = _new_graph()
-    catalog = URIRef(pub.uris.catalog())
-    dataset = URIRef(pub.dataset)
-    home = _typed(graph, URIRef(pub.home_url), FOAF.Document)
-    french = _typed(graph, URIRef(EU_LANGUAGE + "FRA"), DCTERMS.LinguisticSystem)
-    themes = _typed(graph, URIRef(EU_DATA_THEME), SKOS.ConceptScheme)
-    lang_literals(graph, themes, DCTERMS.title, {"en": "Data theme", "fr": "Thème des données"})
+    doc = _new_document()
+    catalog = NamedNode(pub.uris.catalog())
+    dataset = NamedNode(pub.dataset)
+    home = doc.typed(NamedNode(pub.home_url), FOAF.Document)
+    french = doc.typed(NamedNode(EU_LANGUAGE + "FRA"), DCTERMS.LinguisticSystem)
+    themes = doc.typed(NamedNode(EU_DATA_THEME), SKOS.ConceptScheme)
+    doc.lang_literals(themes, DCTERMS.title, {"en": "Data theme", "fr": "Thème des données"})
 
-    _typed(graph, catalog, DCAT.Catalog)
-    describe_dataset_basics(graph, catalog, pub)
-    publisher, licence = URIRef(pub.settings.publisher_uri), URIRef(pub.settings.license_uri)
-    _describe_licence(graph, licence)
-    graph.add((catalog, FOAF.homepage, home))
-    graph.add((catalog, DCTERMS.language, french))
-    graph.add((catalog, DCAT.themeTaxonomy, themes))
-    graph.add((catalog, DCAT.dataset, dataset))
+    doc.typed(catalog, DCAT.Catalog)
+    describe_dataset_basics(doc, catalog, pub)
+    publisher, licence = NamedNode(pub.settings.publisher_uri), NamedNode(pub.settings.license_uri)
+    _describe_licence(doc, licence)
+    doc.add(catalog, FOAF.homepage, home)
+    doc.add(catalog, DCTERMS.language, french)
+    doc.add(catalog, DCAT.themeTaxonomy, themes)
+    doc.add(catalog, DCAT.dataset, dataset)
 
-    _typed(graph, dataset, DCAT.Dataset)
-    describe_dataset_basics(graph, dataset, pub)
-    graph.add((dataset, DCTERMS.identifier, Literal(pub.dataset)))
-    graph.add((dataset, DCAT.landingPage, home))
-    graph.add((dataset, DCTERMS.language, french))
-    graph.add((dataset, DCAT.contactPoint, _contact_point(graph, pub)))
+    doc.typed(dataset, DCAT.Dataset)
+    describe_dataset_basics(doc, dataset, pub)
+    doc.add(dataset, DCTERMS.identifier, Literal(pub.dataset))
+    doc.add(dataset, DCAT.landingPage, home)
+    doc.add(dataset, DCTERMS.language, french)
+    doc.add(dataset, DCAT.contactPoint, _contact_point(doc, pub))
     for lang, words in KEYWORDS.items():
         for word in words:
-            graph.add((dataset, DCAT.keyword, Literal(word, lang=lang)))
+            doc.add(dataset, DCAT.keyword, Literal(word, language=lang))
     for code, labels in THEMES.items():
-        graph.add((dataset, DCAT.theme, _concept(graph, f"{EU_DATA_THEME}/{code}", labels, themes)))
+        doc.add(dataset, DCAT.theme, _concept(doc, f"{EU_DATA_THEME}/{code}", labels, themes))
     if coverage is not None:
-        period = _typed(graph, BNode(), DCTERMS.PeriodOfTime)
-        graph.add((period, DCAT.startDate, Literal(f"{coverage.first:04d}-01-01", datatype=XSD.date)))
-        graph.add((period, DCAT.endDate, Literal(f"{coverage.last:04d}-12-31", datatype=XSD.date)))
-        graph.add((dataset, DCTERMS.temporal, period))
+        period = doc.typed(BlankNode(), DCTERMS.PeriodOfTime)
+        doc.add(period, DCAT.startDate, Literal(f"{coverage.first:04d}-01-01", datatype=XSD.date))
+        doc.add(period, DCAT.endDate, Literal(f"{coverage.last:04d}-12-31", datatype=XSD.date))
+        doc.add(dataset, DCTERMS.temporal, period)
     for dump in pub.dumps:
-        graph.add((dataset, DCAT.distribution, add_dump_distribution(graph, pub, dump, licence)))
-    graph.add((catalog, DCAT.service, add_endpoint(graph, pub, dataset, licence, publisher)))
-    return graph
+        doc.add(dataset, DCAT.distribution, add_dump_distribution(doc, pub, dump, licence))
+    doc.add(catalog, DCAT.service, add_endpoint(doc, pub, dataset, licence, publisher))
+    return doc

@@ -20,16 +20,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF
+from pyoxigraph import Literal, NamedNode
 
+from atlas_ld.publish.document import RdfDocument, Subject
 from atlas_ld.publish.dump_files import DumpFile, DumpFormat
 from atlas_ld.settings import Settings
 from atlas_ld.uris import UriScheme
-
-# rdflib's own DCAT and XSD objects warn on every unknown attribute looked up (test collectors probe a few).
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+from atlas_ld.vocab import DCTERMS, FOAF, RDF, RDFS, XSD
 
 DATASET_NAME = "atlas"
 # Where the server answers, relative to its root: the paths the web app mounts.
@@ -130,30 +127,32 @@ class Publication:
         return self.uris.distribution(DATASET_NAME, dump.name)
 
 
-def lang_literals(graph: Graph, subject: URIRef, predicate: URIRef, texts: dict[str, str]) -> None:
-    """One literal per language, skipping empty texts."""
-    for lang, text in texts.items():
-        if text:
-            graph.add((subject, predicate, Literal(text, lang=lang)))
-
-
-def describe_parties(graph: Graph, pub: Publication) -> tuple[URIRef, URIRef]:
+def describe_parties(doc: RdfDocument, pub: Publication) -> tuple[NamedNode, NamedNode]:
     """The publisher (a foaf:Agent) and the licence (a dcterms:LicenseDocument); returns their IRIs."""
-    publisher = URIRef(pub.settings.publisher_uri)
-    graph.add((publisher, RDF.type, FOAF.Agent))
-    graph.add((publisher, FOAF.name, Literal(pub.settings.publisher_name, lang="fr")))
-    licence = URIRef(pub.settings.license_uri)
-    graph.add((licence, RDF.type, DCTERMS.LicenseDocument))
-    graph.add((licence, RDFS.label, Literal(pub.settings.license_name)))
+    publisher = NamedNode(pub.settings.publisher_uri)
+    doc.add(publisher, RDF.type, FOAF.Agent)
+    doc.add(publisher, FOAF.name, Literal(pub.settings.publisher_name, language="fr"))
+    licence = NamedNode(pub.settings.license_uri)
+    doc.add(licence, RDF.type, DCTERMS.LicenseDocument)
+    doc.add(licence, RDFS.label, Literal(pub.settings.license_name))
     return publisher, licence
 
 
-def describe_dataset_basics(graph: Graph, subject: URIRef, pub: Publication) -> None:
+def describe_dataset_basics(doc: RdfDocument, subject: Subject, pub: Publication) -> None:
     """Title, description, publisher, licence and modification date: said the same way in VoID and DCAT."""
-    publisher, licence = describe_parties(graph, pub)
-    lang_literals(graph, subject, DCTERMS.title, pub.titles)
-    lang_literals(graph, subject, DCTERMS.description, DESCRIPTIONS)
-    graph.add((subject, DCTERMS.publisher, publisher))
-    graph.add((subject, DCTERMS.license, licence))
+    publisher, licence = describe_parties(doc, pub)
+    doc.lang_literals(subject, DCTERMS.title, pub.titles)
+    doc.lang_literals(subject, DCTERMS.description, DESCRIPTIONS)
+    doc.add(subject, DCTERMS.publisher, publisher)
+    doc.add(subject, DCTERMS.license, licence)
     if pub.modified is not None:
-        graph.add((subject, DCTERMS.modified, Literal(pub.modified.isoformat(), datatype=XSD.dateTime)))
+        doc.add(subject, DCTERMS.modified, date_time(pub.modified))
+
+
+def date_time(value: datetime) -> Literal:
+    """An xsd:dateTime to the second, with its offset (+00:00 for UTC).
+
+    >>> date_time(datetime(2024, 5, 1, 12, 0, 30, 5, tzinfo=UTC)).value
+    '2024-05-01T12:00:30+00:00'
+    """
+    return Literal(value.replace(microsecond=0).isoformat(), datatype=XSD.dateTime)

@@ -9,18 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, VOID
+from pyoxigraph import BlankNode, Literal, NamedNode
 
-from atlas_ld.publish.dataset import (
-    XSD,
-    Publication,
-    describe_dataset_basics,
-    uri_space,
-)
+from atlas_ld.publish.dataset import Publication, describe_dataset_basics, uri_space
+from atlas_ld.publish.document import VOID, RdfDocument, document_with
 from atlas_ld.store.embedded import GraphStore
 from atlas_ld.uris import UriScheme
-from atlas_ld.vocab import ORG, QB, atlas_namespace, prefixes
+from atlas_ld.vocab import (
+    DCTERMS,
+    FOAF,
+    ORG,
+    QB,
+    RDF,
+    RDFS,
+    XSD,
+    atlas_namespace,
+    prefixes,
+)
 
 # Triples of each property; their sum is the dataset's triple count.
 _PROPERTY_PARTITIONS = (
@@ -126,31 +131,30 @@ def vocabularies(stats: DatasetStatistics, base_uri: str) -> list[str]:
     return sorted({vocabulary_of(term, known) for term in (*stats.classes, *stats.properties)})
 
 
-def void_graph(pub: Publication, stats: DatasetStatistics) -> Graph:
+def void_graph(pub: Publication, stats: DatasetStatistics) -> RdfDocument:
     """The VoID description: a void:DatasetDescription document about the one void:Dataset."""
-    graph = Graph(bind_namespaces="none")
-    for prefix, namespace in (("void", VOID), ("dcterms", DCTERMS), ("foaf", FOAF), ("rdfs", RDFS), ("xsd", XSD)):
-        graph.bind(prefix, namespace)
-    dataset = URIRef(pub.dataset)
-    document = URIRef(pub.void_url)
-    graph.add((document, RDF.type, VOID.DatasetDescription))
-    graph.add((document, DCTERMS.title, Literal(f"Description VoID : {pub.settings.catalog_title}", lang="fr")))
-    graph.add((document, DCTERMS.title, Literal(f"VoID description: {pub.settings.catalog_title_en}", lang="en")))
-    graph.add((document, FOAF.primaryTopic, dataset))
+    doc = document_with(("void", VOID), ("dcterms", DCTERMS), ("foaf", FOAF), ("rdfs", RDFS), ("xsd", XSD))
+    dataset = NamedNode(pub.dataset)
+    document = NamedNode(pub.void_url)
+    doc.add(document, RDF.type, VOID.DatasetDescription)
+    settings = pub.settings
+    doc.add(document, DCTERMS.title, Literal(f"Description VoID : {settings.catalog_title}", language="fr"))
+    doc.add(document, DCTERMS.title, Literal(f"VoID description: {settings.catalog_title_en}", language="en"))
+    doc.add(document, FOAF.primaryTopic, dataset)
 
-    graph.add((dataset, RDF.type, VOID.Dataset))
-    describe_dataset_basics(graph, dataset, pub)
-    graph.add((dataset, FOAF.homepage, URIRef(pub.home_url)))
-    graph.add((dataset, RDFS.seeAlso, URIRef(pub.catalog_url)))
-    graph.add((dataset, VOID.sparqlEndpoint, URIRef(pub.endpoint_url)))
+    doc.add(dataset, RDF.type, VOID.Dataset)
+    describe_dataset_basics(doc, dataset, pub)
+    doc.add(dataset, FOAF.homepage, NamedNode(pub.home_url))
+    doc.add(dataset, RDFS.seeAlso, NamedNode(pub.catalog_url))
+    doc.add(dataset, VOID.sparqlEndpoint, NamedNode(pub.endpoint_url))
     for dump in pub.dumps:
-        graph.add((dataset, VOID.dataDump, URIRef(pub.download_url(dump.format))))
-        graph.add((dataset, VOID.feature, URIRef(dump.format.w3c_format)))
-    graph.add((dataset, VOID.uriSpace, Literal(pub.uri_space)))
+        doc.add(dataset, VOID.dataDump, NamedNode(pub.download_url(dump.format)))
+        doc.add(dataset, VOID.feature, NamedNode(dump.format.w3c_format))
+    doc.add(dataset, VOID.uriSpace, Literal(pub.uri_space))
     for example in stats.examples:
-        graph.add((dataset, VOID.exampleResource, URIRef(example)))
+        doc.add(dataset, VOID.exampleResource, NamedNode(example))
     for vocabulary in vocabularies(stats, pub.settings.base_uri):
-        graph.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
+        doc.add(dataset, VOID.vocabulary, NamedNode(vocabulary))
 
     for predicate, value in (
         (VOID.triples, stats.triples),
@@ -160,15 +164,15 @@ def void_graph(pub: Publication, stats: DatasetStatistics) -> Graph:
         (VOID.distinctSubjects, stats.distinct_subjects),
         (VOID.distinctObjects, stats.distinct_objects),
     ):
-        graph.add((dataset, predicate, Literal(value)))
+        doc.add(dataset, predicate, Literal(value))
     for cls, instances in sorted(stats.classes.items()):
-        partition = BNode()
-        graph.add((dataset, VOID.classPartition, partition))
-        graph.add((partition, VOID["class"], URIRef(cls)))
-        graph.add((partition, VOID.entities, Literal(instances)))
+        partition = BlankNode()
+        doc.add(dataset, VOID.classPartition, partition)
+        doc.add(partition, VOID["class"], NamedNode(cls))
+        doc.add(partition, VOID.entities, Literal(instances))
     for prop, triples in sorted(stats.properties.items()):
-        partition = BNode()
-        graph.add((dataset, VOID.propertyPartition, partition))
-        graph.add((partition, VOID.property, URIRef(prop)))
-        graph.add((partition, VOID.triples, Literal(triples)))
-    return graph
+        partition = BlankNode()
+        doc.add(dataset, VOID.propertyPartition, partition)
+        doc.add(partition, VOID.property, NamedNode(prop))
+        doc.add(partition, VOID.triples, Literal(triples))
+    return doc

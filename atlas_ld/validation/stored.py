@@ -7,10 +7,14 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from atlas_ld.ingest.pipeline import DEFAULT_BATCH_SIZE, chunked
+from atlas_ld.ingest.pipeline import chunked
 from atlas_ld.store.embedded import GraphStore
 from atlas_ld.uris import UriScheme
-from atlas_ld.validation.shacl import ValidationReport, validate_graphs
+from atlas_ld.validation.shacl import (
+    DEFAULT_BATCH_SIZE,
+    ValidationReport,
+    validate_graphs,
+)
 
 # IRIs per VALUES block when reading the shared graph's descriptions back.
 _VALUES_CHUNK = 2_000

@@ -1,4 +1,4 @@
-"""The ingest pipeline on the real example pages: idempotence, whole-graph replacement, bad input, kept-aside records."""
+"""The ingest pipeline on the real example pages: idempotence, whole-graph replacement, bad input, rejected records."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from atlas_ld.bundled import examples_dir
 from atlas_ld.datadir import DataDir
 from atlas_ld.ingest import prepare as pipeline
 from atlas_ld.ingest.pipeline import IngestReport, ingest
-from atlas_ld.ingest.rejected import Quarantine
+from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.store.embedded import GraphStore
 from atlas_ld.uris import UriScheme
 
@@ -47,10 +47,10 @@ class Folder:
     def __init__(self, root: Path, store: GraphStore) -> None:
         self.data = DataDir(root)
         self.store = store
-        self.quarantine = Quarantine(self.data.rejected, base_uri=BASE)
+        self.rejected = RejectedRecords(self.data.rejected, base_uri=BASE)
 
     def ingest(self, paths: Sequence[Path], **options: object) -> IngestReport:
-        return ingest(paths, self.store, URIS, self.quarantine, ingested_at=STAMP, **options)  # type: ignore[arg-type]
+        return ingest(paths, self.store, URIS, self.rejected, ingested_at=STAMP, **options)  # type: ignore[arg-type]
 
     def quads(self) -> set[ox.Quad]:
         return all_quads(self.store)
@@ -113,7 +113,7 @@ def test_ingesting_again_gives_the_same_triples_and_uris(new_folder: Callable[[s
     assert first.quads() == second.quads()
     # Another ingest time only changes the provenance of each graph, never a resource's URI.
     later = new_folder("c")
-    ingest([pages], later.store, URIS, later.quarantine, ingested_at=datetime(2025, 1, 2, tzinfo=UTC))
+    ingest([pages], later.store, URIS, later.rejected, ingested_at=datetime(2025, 1, 2, tzinfo=UTC))
     changed = first.quads() ^ later.quads()
     assert changed
     assert all("/id/activity/ingest/" in q.subject.value or q.subject.value.startswith(BASE + "graph/") for q in changed)
@@ -219,8 +219,8 @@ def test_a_record_that_fails_validation_is_kept_aside_and_the_good_version_stays
     assert "title" in reasons and "amount" in reasons
     assert folder.project_quads(12523) == good
     assert folder.titles(12523) == [TITLE_12523]
-    # Kept aside: the graph as mapped, and why, with the source page.
-    assert folder.quarantine.kept() == [12523]
+    # Rejected: the graph as mapped, and why, with the source page.
+    assert folder.rejected.kept() == [12523]
     why = json.loads((folder.data.rejected / "12523.json").read_text(encoding="utf-8"))
     assert why["prjId"] == 12523 and why["source_file"] == str(pages / "12523.txt")
     assert {v["severity"] for v in why["violations"]} == {"Violation"}
@@ -229,10 +229,10 @@ def test_a_record_that_fails_validation_is_kept_aside_and_the_good_version_stays
     amounts = [q.object.value for q in kept_graph if q.predicate.value == URIS.vocab + "amount"]
     assert "-27000" in amounts
 
-    # Once the page is fixed, the project is stored again and its kept-aside files go.
+    # Once the page is fixed, the project is stored again and its rejected files go.
     (pages / "12523.txt").write_text(page_12523(), encoding="utf-8")
     report = folder.ingest([pages])
-    assert report.rejected == [] and folder.quarantine.kept() == []
+    assert report.rejected == [] and folder.rejected.kept() == []
     assert not (folder.data.rejected / "12523.ttl").exists()
 
 
@@ -252,7 +252,7 @@ def test_a_crash_of_the_validator_costs_only_the_record_that_causes_it(
         (15077, ("validation failed (RecursionError: maximum recursion depth exceeded)",))
     ]
     assert folder.stored_ids() == EXAMPLE_IDS - {15077}
-    assert folder.quarantine.kept() == [15077]
+    assert folder.rejected.kept() == [15077]
 
 
 def test_a_graph_the_store_refuses_costs_only_that_project(folder: Folder, tmp_path: Path) -> None:

@@ -13,11 +13,11 @@ from support import ROOT
 from atlas_ld import codelists
 from atlas_ld.mapping.project import (
     RecordTriples,
-    is_valid_email,
     map_record,
     static_graphs,
 )
 from atlas_ld.parse import read_page
+from atlas_ld.parse.emails import is_valid_email
 from atlas_ld.records import (
     FundingLine,
     PartnerContact,

@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 from atlas_ld.bundled import examples_dir
 from atlas_ld.datadir import DataDir
 from atlas_ld.ingest.pipeline import ingest
-from atlas_ld.ingest.rejected import Quarantine
+from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.publish.dumps import FORMATS, dump_store, dump_to_file
 from atlas_ld.store.embedded import EmbeddedStore
 from atlas_ld.uris import UriScheme
@@ -30,7 +30,7 @@ RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "jso
 def store(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
     data = DataDir(tmp_path_factory.mktemp("roundtrip"))
     store = data.open_store()
-    report = ingest([examples_dir()], store, UriScheme(BASE), Quarantine(data.rejected, base_uri=BASE))
+    report = ingest([examples_dir()], store, UriScheme(BASE), RejectedRecords(data.rejected, base_uri=BASE))
     assert report.records_stored == 5
     return store
 

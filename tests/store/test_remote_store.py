@@ -27,7 +27,7 @@ from support.liveserver import free_port, live_server
 
 from atlas_ld.bundled import examples_dir
 from atlas_ld.ingest.pipeline import ingest
-from atlas_ld.ingest.rejected import Quarantine
+from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.publish.stats import count_resources
 from atlas_ld.queries import ready_queries
 from atlas_ld.settings import Settings
@@ -225,10 +225,10 @@ def test_graph_store_protocol_writes_give_the_same_graphs_as_updates(tmp_path: P
         with oxigraph_server(tmp_path / name) as url:
             gsp = url.removesuffix("/query") + "/store" if with_gsp else None
             store = RemoteStore(RemoteEndpoint.of(url, graph_store_url=gsp))
-            quarantine = Quarantine(tmp_path / name / "rejected", base_uri=BASE)
-            ingest([examples_dir()], store, UriScheme(BASE), quarantine, ingested_at=stamp)
+            rejected = RejectedRecords(tmp_path / name / "rejected", base_uri=BASE)
+            ingest([examples_dir()], store, UriScheme(BASE), rejected, ingested_at=stamp)
             # Again, over what is there: each graph replaced, not added to.
-            ingest([examples_dir()], store, UriScheme(BASE), quarantine, ingested_at=stamp)
+            ingest([examples_dir()], store, UriScheme(BASE), rejected, ingested_at=stamp)
             found.append(all_quads(store))
     assert len(found[0]) > 1000 and found[0] == found[1]
 

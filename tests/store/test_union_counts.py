@@ -20,7 +20,7 @@ from atlas_ld import codelists
 from atlas_ld.bundled import examples_dir
 from atlas_ld.datadir import DataDir
 from atlas_ld.ingest.pipeline import ingest
-from atlas_ld.ingest.rejected import Quarantine
+from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.parse import read_page
 from atlas_ld.store.embedded import EmbeddedStore
 from atlas_ld.uris import UriScheme
@@ -58,7 +58,7 @@ def store(pages: Path, tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStor
     writer = data.open_store()
     for _ in range(2):  # ingesting the same pages again must change nothing below
         report = ingest(
-            [pages], writer, URIS, Quarantine(data.rejected, base_uri=BASE), ingested_at=datetime(2024, 5, 1, tzinfo=UTC)
+            [pages], writer, URIS, RejectedRecords(data.rejected, base_uri=BASE), ingested_at=datetime(2024, 5, 1, tzinfo=UTC)
         )
         assert (report.records_stored, report.rejected) == (6, [])
     writer.flush()

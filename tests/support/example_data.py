@@ -11,7 +11,7 @@ from pathlib import Path
 from atlas_ld.bundled import examples_dir
 from atlas_ld.datadir import DataDir
 from atlas_ld.ingest.pipeline import ingest
-from atlas_ld.ingest.rejected import Quarantine
+from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.settings import Settings
 from atlas_ld.store.embedded import GraphStore
 from atlas_ld.uris import UriScheme
@@ -68,5 +68,5 @@ def _ingest_into(
         shutil.copy(page, pages / page.name)
     for name, text in (extra_pages or {}).items():
         (pages / name).write_text(text, encoding="utf-8")
-    report = ingest([pages], store, UriScheme(base_uri), Quarantine(data.rejected, base_uri=base_uri))
+    report = ingest([pages], store, UriScheme(base_uri), RejectedRecords(data.rejected, base_uri=base_uri))
     assert not report.rejected and not report.page_errors, (report.rejected, report.page_errors)

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from atlas_ld.bundled import examples_dir
 from atlas_ld.datadir import DataDir
 from atlas_ld.ingest.pipeline import IngestReport, ingest
-from atlas_ld.ingest.rejected import Quarantine
+from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.publish.dump_files import write_dumps
 from atlas_ld.uris import DEFAULT_BASE_URI, UriScheme
 
@@ -29,7 +29,7 @@ def ingest_and_dump(data_dir: Path, pages: Iterable[Path], *, at: datetime = STA
     """Ingest pages into the data folder's store, rewrite its dumps, and close the store."""
     data = DataDir(data_dir)
     store = data.open_store()
-    report = ingest(list(pages), store, UriScheme(BASE), Quarantine(data.rejected, base_uri=BASE), ingested_at=at)
+    report = ingest(list(pages), store, UriScheme(BASE), RejectedRecords(data.rejected, base_uri=BASE), ingested_at=at)
     write_dumps(store, data.dumps)
     store.flush()
     del store

@@ -11,7 +11,8 @@ import pytest
 import rdflib
 from rdflib.namespace import SH
 
-from atlas_ld.mapping.project import EMAIL_PATTERN, map_record, static_graphs
+from atlas_ld.mapping.project import map_record, static_graphs
+from atlas_ld.parse.emails import EMAIL_PATTERN
 from atlas_ld.records import ProjectRecord
 from atlas_ld.uris import UriScheme
 from atlas_ld.validation.shacl import load_shapes, validate_graphs
