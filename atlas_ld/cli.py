@@ -98,6 +98,7 @@ DumpFormat = Enum("DumpFormat", {name: name for name in FORMATS}, type=str)  # t
 
 
 def _print_version(wanted: bool) -> None:
+    """Eager, so that `--version` answers before a command is required or any setting is read."""
     if wanted:
         output.print(f"atlas-ld {version('atlas-ld')}", highlight=False)
         raise typer.Exit()
@@ -124,8 +125,8 @@ def _flag_parameter(name: str, extra: dict[str, Any]) -> inspect.Parameter:
         kind, default = bool, False  # the flag turns it on, or off if the setting is read through its opposite
     elif field.annotation in (int, float):
         kind, default = field.annotation, field.default
-    # Variable and default in one bracket, after the help: typer would print a default it cannot see (None) or
-    # put the two on separate lines.
+    # Variable and default in one bracket after the help, as operators read them together; typer's own default
+    # would go on a line of its own.
     where = f"env: {Settings.variable(name)}" + (f"; default: {default}" if kind is not bool and default != "" else "")
     help_text = f"{escape(field.description or '')} [dim]{escape(f'[{where}]')}[/dim]"
     option = typer.Option(
