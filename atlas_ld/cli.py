@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import sys
+from collections.abc import Callable
 from enum import Enum
+from importlib.metadata import version
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pyoxigraph as ox
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -20,6 +25,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from atlas_ld.bundled import examples_dir
 from atlas_ld.datadir import DataDir
@@ -34,37 +40,146 @@ from atlas_ld.store.opening import open_store
 from atlas_ld.uris import UriScheme
 from atlas_ld.validation.stored import validate_store
 
+
+class _Command(TyperCommand):
+    """A command whose help shows a metavar, or nothing, where typer would print a Python type (`<bool>` for
+    --help, `<list[Path]>` for PATH...): the help is for operators, who type words, not types."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, TyperArgument) and param.metavar:
+                param.__class__ = _Argument
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+
+class _Group(TyperGroup):
+    """The `atlas-ld` group, with the same plain --help line as its commands."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+
+class _Argument(TyperArgument):
+    """An argument whose metavar (PATH...) already says what it takes, so that no type is printed beside it."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+
 app = typer.Typer(
     name="atlas-ld",
     help="The Atlas français de la coopération décentralisée as a linked-data knowledge graph.",
     no_args_is_help=True,
     add_completion=False,
+    cls=_Group,
+    rich_markup_mode="rich",
 )
 console = Console(stderr=True, soft_wrap=True)
 # Results go to standard output, unwrapped, so that file names and IRIs stay whole when piped.
 output = Console(soft_wrap=True)
 
-_HELP = Settings.documented()
-StoreOption = Annotated[
-    str | None,
-    typer.Option("--store", metavar="DIR|URL", help=_HELP["store"], show_default="./atlas-data or $ATLAS_LD_STORE"),
-]
-BaseUriOption = Annotated[
-    str | None,
-    typer.Option("--base-uri", metavar="URI", help=_HELP["base_uri"], show_default="$ATLAS_LD_BASE_URI"),
-]
 # How many findings of one kind the summary lists before it only counts them.
 SHOWN = 20
+# A boolean flag takes no value: an empty metavar keeps typer from printing `<bool>` beside it.
+FLAG = ""
 
 
 # The choices of `dump --format`, taken from the dumping module's table.
 DumpFormat = Enum("DumpFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
 
-def _settings(store: str | None, base_uri: str | None = None, **flags: object) -> Settings:
-    """Command-line flags over the environment over the defaults; a flag left out (None) does not override."""
-    given = {"store": store, "base_uri": base_uri, **flags}
-    settings = Settings(**{name: value for name, value in given.items() if value is not None})  # type: ignore[arg-type]
+def _print_version(wanted: bool) -> None:
+    """Eager, so that `--version` answers before a command is required or any setting is read."""
+    if wanted:
+        output.print(f"atlas-ld {version('atlas-ld')}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", metavar=FLAG, callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """The Atlas français de la coopération décentralisée as a linked-data knowledge graph."""
+
+
+def _flag_parameter(name: str, extra: dict[str, Any]) -> inspect.Parameter:
+    """The typer option of setting `name`, with its description as help, its variable and its real default."""
+    field = Settings.model_fields[name]
+    default: Any = Settings.default_text(name)
+    kind: type = str
+    if field.annotation is bool:
+        kind, default = bool, False  # the flag turns it on, or off if the setting is read through its opposite
+    elif field.annotation in (int, float):
+        kind, default = field.annotation, field.default
+    # Variable and default in one bracket after the help, as operators read them together; typer's own default
+    # would go on a line of its own.
+    where = f"env: {Settings.variable(name)}" + (f"; default: {default}" if kind is not bool and default != "" else "")
+    help_text = f"{escape(field.description or '')} [dim]{escape(f'[{where}]')}[/dim]"
+    option = typer.Option(
+        extra["flag"],
+        metavar=extra.get("metavar") or FLAG,
+        help=help_text,
+        show_default=False,
+        rich_help_panel=extra.get("panel") or None,
+    )
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=Annotated[kind, option])
+
+
+def _with_settings(command: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give `command` a flag for each setting it offers (declared once, in Settings) and call it with the
+    Settings they make: a flag left out does not override the environment, even though its default is shown."""
+
+    def decorate(function: Callable[..., None]) -> Callable[..., None]:
+        flags = Settings.flags(command)
+        own = [
+            parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+            for parameter in inspect.signature(function, eval_str=True).parameters.values()
+            if parameter.name != "settings"
+        ]
+        context = inspect.Parameter("context", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)
+
+        @functools.wraps(function)
+        def run(context: typer.Context, **values: Any) -> None:
+            given = {}
+            for name in flags:
+                value = values.pop(name)
+                source = context.get_parameter_source(name)
+                if source is not None and source.name == "COMMANDLINE":
+                    given[name] = not value if Settings.is_inverted(name) else value
+            function(settings=_settings(given), **values)
+
+        parameters = [context, *own, *(_flag_parameter(name, extra) for name, extra in flags.items())]
+        run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        run.__annotations__ = {parameter.name: parameter.annotation for parameter in parameters}
+        return run
+
+    return decorate
+
+
+def _settings(flags: dict[str, Any]) -> Settings:
+    """Command-line flags over the environment over the defaults."""
+    try:
+        settings = Settings(**flags)
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else ""
+        known = name in Settings.model_fields
+        hint = " or ".join(filter(None, [Settings.flag(name), Settings.variable(name)] if known else []))
+        raise typer.BadParameter(f"{first['msg']} ({first['input']!r})", param_hint=hint or None) from error
     if not _is_base_uri(settings.base_uri):
         raise typer.BadParameter(f"{settings.base_uri!r} is not an absolute http(s) URI", param_hint="--base-uri")
     return settings
@@ -93,36 +208,39 @@ def _open(settings: Settings, *, read_only: bool) -> GraphStore:
         raise _fail(f"cannot open the store {settings.store}: {error}") from error
 
 
-@app.command("ingest")
+@app.command("ingest", cls=_Command)
+@_with_settings("ingest")
 def ingest_command(
+    settings: Settings,
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="PATH...", exists=True, help="Page files (.txt, .html) or folders of them."),
+        typer.Argument(metavar="PATH", exists=True, help="Page files (.txt, .html) or folders of them."),
     ] = None,
-    store: StoreOption = None,
-    base_uri: BaseUriOption = None,
-    examples: Annotated[bool, typer.Option("--examples", help="Also ingest the example pages bundled with atlas-ld.")] = False,
-    batch_size: Annotated[int, typer.Option(min=1, help="Projects validated and stored together.")] = DEFAULT_BATCH_SIZE,
+    examples: Annotated[
+        bool, typer.Option("--examples", metavar=FLAG, help="Also ingest the example pages bundled with atlas-ld.")
+    ] = False,
+    batch_size: Annotated[
+        int, typer.Option(min=1, metavar="N", help="Projects validated and stored together.")
+    ] = DEFAULT_BATCH_SIZE,
     workers: Annotated[
         int | None,
-        typer.Option(min=1, help="Processes that parse, map and validate batches.", show_default="number of CPUs"),
-    ] = None,
-    dumps: Annotated[bool, typer.Option(help="Rewrite the gzipped dumps in DIR/dumps/ afterwards.")] = True,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every warning.")] = False,
-    no_personal_data: Annotated[
-        bool,
         typer.Option(
-            "--no-personal-data",
-            help="Leave persons (names, e-mails) out of the store, and withdraw those stored before "
-            "(or set ATLAS_LD_NO_PERSONAL_DATA).",
+            min=1,
+            metavar="N",
+            help="Processes that parse, map and validate batches; one per CPU if left out.",
+            show_default=False,
         ),
-    ] = False,
+    ] = None,
+    dumps: Annotated[
+        bool, typer.Option(metavar=FLAG, help="Rewrite the gzipped dumps in DIR/dumps/ afterwards.")
+    ] = True,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", metavar=FLAG, help="List every warning.")] = False,
 ) -> None:
-    """Read Atlas pages, map them to RDF, validate them and store one named graph per project."""
+    """Read Atlas pages, map them to RDF, validate them and store one named graph per project; exits 1 when no
+    page at all could be read."""
     targets = list(paths or []) + ([examples_dir()] if examples else [])
     if not targets:
         raise typer.BadParameter("give at least one PATH, or --examples", param_hint="PATH...")
-    settings = _settings(store, base_uri, personal_data=False if no_personal_data else None)
     data = DataDir(settings.data_folder)
     graph_store = _open(settings, read_only=False)
     columns = (TextColumn("Ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("pages"), TimeElapsedColumn())
@@ -140,6 +258,9 @@ def ingest_command(
         )
     graph_store.flush()
     _print_summary(report, data, verbose=verbose)
+    if report.pages_read == len(report.page_errors):
+        # Nothing went in: a wrong folder or a batch of broken files is a failed run, not an empty success.
+        raise _fail("no page could be read: " + ", ".join(str(target) for target in targets))
     if dumps:
         with console.status("Writing the dumps"):
             written = write_dumps(graph_store, data.dumps)
@@ -166,14 +287,15 @@ def _print_summary(report: IngestReport, data: DataDir, *, verbose: bool) -> Non
             output.print(f"  … and {len(lines) - len(shown)} more (--verbose lists them all)", highlight=False)
 
 
-@app.command("validate")
+@app.command("validate", cls=_Command)
+@_with_settings("validate")
 def validate_command(
-    store: StoreOption = None,
-    base_uri: BaseUriOption = None,
-    batch_size: Annotated[int, typer.Option(min=1, help="Projects validated together.")] = DEFAULT_BATCH_SIZE,
+    settings: Settings,
+    batch_size: Annotated[
+        int, typer.Option(min=1, metavar="N", help="Projects validated together.")
+    ] = DEFAULT_BATCH_SIZE,
 ) -> None:
     """Run the SHACL shapes over every project in the store; exits 1 when a project violates them."""
-    settings = _settings(store, base_uri)
     graph_store = _open(settings, read_only=True)
     report = validate_store(graph_store, UriScheme(settings.base_uri), batch_size=batch_size)
     output.print(report.format(), highlight=False, markup=False)
@@ -181,17 +303,20 @@ def validate_command(
         raise typer.Exit(1)
 
 
-@app.command("dump")
+@app.command("dump", cls=_Command)
+@_with_settings("dump")
 def dump_command(
-    format: Annotated[DumpFormat, typer.Option("--format", "-f", help="Serialisation of the dump.")],
-    store: StoreOption = None,
-    gzip: Annotated[bool, typer.Option("--gzip", help="Compress the dump with gzip.")] = False,
+    settings: Settings,
+    format: Annotated[
+        DumpFormat, typer.Option("--format", "-f", metavar="|".join(FORMATS), help="Serialisation of the dump.")
+    ],
+    gzip: Annotated[bool, typer.Option("--gzip", metavar=FLAG, help="Compress the dump with gzip.")] = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of standard output.")
     ] = None,
 ) -> None:
     """Stream the whole store (every graph) in one RDF format; memory does not grow with the graph."""
-    graph_store = _open(_settings(store), read_only=True)
+    graph_store = _open(settings, read_only=True)
     if output is None:
         dump_store(graph_store, sys.stdout.buffer, format.value, compressed=gzip)
         sys.stdout.buffer.flush()
@@ -199,10 +324,10 @@ def dump_command(
         dump_to_file(graph_store, output, format.value, compressed=gzip)
 
 
-@app.command("stats")
-def stats_command(store: StoreOption = None, base_uri: BaseUriOption = None) -> None:
+@app.command("stats", cls=_Command)
+@_with_settings("stats")
+def stats_command(settings: Settings) -> None:
     """Count what the store holds: projects, authorities, posts, countries, observations, triples."""
-    settings = _settings(store, base_uri)
     graph_store = _open(settings, read_only=True)
     table = Table("what", "count", title=f"atlas-ld store {settings.store}")
     for name, count in count_resources(graph_store, UriScheme(settings.base_uri)).items():
@@ -210,25 +335,24 @@ def stats_command(store: StoreOption = None, base_uri: BaseUriOption = None) -> 
     output.print(table)
 
 
-@app.command("serve")
+@app.command("serve", cls=_Command)
+@_with_settings("serve")
 def serve_command(
-    store: StoreOption = None,
-    base_uri: BaseUriOption = None,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    enable_update: Annotated[
-        bool | None, typer.Option("--enable-update", help=_HELP["enable_update"], show_default="$ATLAS_LD_ENABLE_UPDATE")
-    ] = None,
+    settings: Settings,
+    host: Annotated[str, typer.Option(metavar="ADDRESS", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on.")] = 8000,
     workers: Annotated[
-        int, typer.Option(min=1, help="Server processes; each reads the store (an embedded one read-only).")
+        int,
+        typer.Option(min=1, metavar="N", help="Server processes; each reads the store (an embedded one read-only)."),
     ] = 1,
 ) -> None:
     """Serve the store over HTTP: SPARQL endpoint, dereferenceable URIs, HTML pages, dumps and catalogue."""
-    from atlas_ld.web.server import serve  # the web stack is only loaded to serve
+    from atlas_ld.web.server import PortInUse, serve  # the web stack is only loaded to serve
 
-    settings = _settings(store, base_uri, enable_update=enable_update)
     try:
         serve(settings, host=host, port=port, workers=workers)
+    except PortInUse as error:
+        raise _fail(f"{error}: stop the program that listens there, or choose another port with --port") from error
     except (FileNotFoundError, ValueError) as error:
         raise _fail(str(error)) from error
 

@@ -192,7 +192,7 @@ def test_bad_pages_each_get_one_message_and_the_run_succeeds(tmp_path: Path) -> 
     (pages / "90003.txt").write_bytes(bytes(range(256)) * 64)
     code, output = run("ingest", "--store", str(tmp_path / "data"), "--no-dumps", str(pages))
     assert code == 0
-    assert "3 pages read, 1 records stored, 0 warnings, 0 records rejected, 2 pages not read" in output
+    assert "3 pages read, 1 record stored, 0 warnings, 0 records rejected, 2 pages not read" in output
     assert output.count(str(pages / "90001.txt")) == 1 and output.count(str(pages / "90003.txt")) == 1
 
 
@@ -248,3 +248,30 @@ def test_serve_answers_sparql_over_the_ingested_store(data_dir: Path, tmp_path: 
         log.close()
     code, output = run("serve", "--store", str(tmp_path / "empty"))
     assert code == 1 and "no store in" in output
+
+
+def test_ingest_fails_when_no_page_at_all_could_be_read(tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "90001.txt").write_bytes(b"")
+    (broken / "90003.txt").write_bytes(bytes(range(256)) * 64)
+    code, output = run("ingest", "--store", str(tmp_path / "data"), "--no-dumps", str(broken))
+    assert code == 1
+    assert "2 pages read, 0 records stored, 0 warnings, 0 records rejected, 2 pages not read" in output
+    assert f"no page could be read: {broken}" in output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, output = run("ingest", "--store", str(tmp_path / "data"), str(empty))
+    assert code == 1 and "0 pages read" in output and "no page could be read" in output
+    assert not DataDir(tmp_path / "data").dumps.exists()
+
+
+def test_the_summary_counts_one_of_a_kind_in_the_singular(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    shutil.copy(examples_dir() / "6099.txt", pages)  # cut short: one warning
+    (pages / "90001.txt").write_bytes(b"")
+    code, output = run("ingest", "--store", str(tmp_path / "data"), "--no-dumps", str(pages))
+    assert code == 0, output
+    assert "2 pages read, 1 record stored, 1 warning, 0 records rejected, 1 page not read" in output
+

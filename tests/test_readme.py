@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import fields
 from decimal import Decimal
 
 import pytest
@@ -11,7 +10,7 @@ from support import ROOT
 from support.example_data import ingest_examples
 
 from atlas_ld.datadir import DataDir
-from atlas_ld.settings import Settings
+from atlas_ld.settings import Settings, settings_table
 
 README = ROOT / "README.md"
 
@@ -31,8 +30,19 @@ def test_the_readme_has_example_queries() -> None:
 
 def test_every_setting_is_in_the_readme_with_its_help() -> None:
     text = README.read_text(encoding="utf-8")
-    for f in fields(Settings):
-        assert f"| `{f.metadata['env']}` | {f.metadata['help']} |" in text, f.name
+    for name, help_text in Settings.documented().items():
+        assert f"| `{Settings.variable(name)}` | {help_text} |" in text, name
+
+
+def test_the_readme_holds_the_settings_table_made_from_the_settings() -> None:
+    """The table is generated (`settings_table()`): a setting added, renamed or re-worded without the README
+    being regenerated fails here."""
+    text = README.read_text(encoding="utf-8")
+    table = settings_table()
+    assert table in text
+    start = text.index("| variable | what it sets |")
+    assert text[start : start + len(table)] == table
+    assert text[start + len(table) :].startswith("\n")  # no row of a setting that is gone
 
 
 def test_funding_per_year_gives_the_totals_of_page_12523(data: DataDir) -> None:

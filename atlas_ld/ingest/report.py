@@ -95,6 +95,12 @@ class IngestReport:
         '5 pages read, 4 records stored, 0 warnings, 0 records rejected, 0 pages not read'
         """
         return (
-            f"{self.pages_read} pages read, {self.records_stored} records stored, {len(self.warnings)} warnings, "
-            f"{len(self.rejected)} records rejected, {len(self.page_errors)} pages not read"
+            f"{_count(self.pages_read, 'page')} read, {_count(self.records_stored, 'record')} stored, "
+            f"{_count(len(self.warnings), 'warning')}, {_count(len(self.rejected), 'record')} rejected, "
+            f"{_count(len(self.page_errors), 'page')} not read"
         )
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 page', '2 pages', '0 pages': the summary is read by people, not parsed."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

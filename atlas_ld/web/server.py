@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import multiprocessing
 import os
 import signal
@@ -22,6 +24,10 @@ from atlas_ld.web.app import create_app
 _REQUEST_HEAD_ROOM = 1024
 
 
+class PortInUse(Exception):
+    """The address to listen on is taken (another server on the port): said in one line, not a traceback."""
+
+
 def app_from_environment() -> FastAPI:
     """The app of the settings in the environment: what each worker process builds (`serve(workers=N)`)."""
     return _app(Settings())
@@ -36,8 +42,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, work
 
     Read-only (an embedded store opened read-only, so that an ingest may run beside it, and each process sees
     what the ingest commits) unless `settings.enable_update`. Raises FileNotFoundError when there is no store to
-    serve read-only, and ValueError when updates are on without a token, or on an embedded store with several
-    workers (only one process may write it).
+    serve read-only, ValueError when updates are on without a token, or on an embedded store with several
+    workers (only one process may write it), and PortInUse when the address is taken.
     """
     if workers > 1 and settings.enable_update and not settings.remote_store:
         raise ValueError("updates on the embedded store need one worker: only one process may write it")
@@ -57,12 +63,34 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, work
         "timeout_keep_alive": 75,
     }
     if workers == 1:
-        uvicorn.run(_app(settings), **options)
+        _serve_alone(settings, options)
         return
     # Worker processes start afresh: they read the settings from the environment, as they get no object.
     open_store(settings, read_only=True)  # fails here, once, if there is nothing to serve
     os.environ.update(settings.environment())
     _serve_in_processes(options, workers)
+
+
+def _serve_alone(settings: Settings, options: dict[str, Any]) -> None:
+    """One uvicorn server on a socket bound here, so that a port already taken is a PortInUse rather than
+    uvicorn's logged [Errno 98] and exit code 3; otherwise as `uvicorn.run`."""
+    listening = _listening_socket(options["host"], options["port"], reuse_port=False)
+    try:
+        config = uvicorn.Config(_app(settings), **options)
+        server = uvicorn.Server(config)
+        # uvicorn announces the address only for the sockets it binds itself.
+        scheme_host = f"[{options['host']}]" if ":" in options["host"] else options["host"]
+        logging.getLogger("uvicorn.error").info(
+            "Uvicorn running on http://%s:%d (Press CTRL+C to quit)", scheme_host, listening.getsockname()[1]
+        )
+        try:
+            server.run(sockets=[listening])
+        except KeyboardInterrupt:
+            pass
+    finally:
+        listening.close()
+    if not server.started:
+        raise SystemExit(3)  # uvicorn's own exit code for a server that failed to start (its log says why)
 
 
 def _serve_in_processes(options: dict[str, Any], workers: int) -> None:
@@ -72,7 +100,7 @@ def _serve_in_processes(options: dict[str, Any], workers: int) -> None:
     Written here because uvicorn's own workers share one socket, and the first to wake accepts every connection
     waiting on it: eight kept-alive clients all landed in one worker, and a second worker added nothing.
     """
-    sockets = [_reuse_port_socket(options["host"], options["port"]) for _ in range(workers)]
+    sockets = [_listening_socket(options["host"], options["port"], reuse_port=True) for _ in range(workers)]
     context = multiprocessing.get_context("spawn")
     processes = [context.Process(target=_serve_on, args=(listening, options)) for listening in sockets]
     # SIGTERM (a service manager, a container stopping) ends this process as Ctrl-C does, through the `finally`.
@@ -94,14 +122,23 @@ def _serve_in_processes(options: dict[str, Any], workers: int) -> None:
     raise SystemExit("a server worker stopped on its own (its log is above): the others were stopped with it")
 
 
-def _reuse_port_socket(host: str, port: int) -> socket.socket:
+def _listening_socket(host: str, port: int, *, reuse_port: bool) -> socket.socket:
+    """A socket listening on host:port; with `reuse_port`, one of several that the kernel spreads connections
+    over. Raises PortInUse when the address is taken."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP named: asyncio sets TCP_NODELAY only on connections whose socket says so, and without it a
     # response written in two parts waits for the client's delayed ACK (40 ms a request).
     listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    listening.bind((host, port))
+    if reuse_port:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        listening.bind((host, port))
+    except OSError as error:
+        listening.close()
+        if error.errno == errno.EADDRINUSE:
+            raise PortInUse(f"port {port} on {host} is already in use") from error
+        raise
     # Listening from now: connections that come while its worker starts wait for it, rather than all going to the
     # sockets already taken up.
     listening.listen(2048)
