@@ -273,7 +273,7 @@ def _print_summary(report: IngestReport, data: DataDir, *, verbose: bool) -> Non
     output.print(f"time: {timing}", highlight=False)
     sections = (
         ("Pages not read", [str(f) for f in report.page_errors], True),
-        (f"Records rejected (kept aside in {data.rejected})", [str(r) for r in report.rejected], True),
+        (f"Records rejected (written to {data.rejected})", [str(r) for r in report.rejected], True),
         ("Warnings", [str(w) for w in report.warnings], verbose),
     )
     for title, lines, whole in sections:
@@ -347,7 +347,10 @@ def serve_command(
     ] = 1,
 ) -> None:
     """Serve the store over HTTP: SPARQL endpoint, dereferenceable URIs, HTML pages, dumps and catalogue."""
-    from atlas_ld.web.server import PortInUse, serve  # the web stack is only loaded to serve
+    from atlas_ld.web.server import (  # the web stack is only loaded to serve
+        PortInUse,
+        serve,
+    )
 
     try:
         serve(settings, host=host, port=port, workers=workers)

@@ -32,7 +32,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> EmbeddedStore:
         app, ["ingest", "--store", str(root), "--base-uri", BASE, "--no-dumps", str(examples_dir() / "12523.txt")]
     )
     assert result.exit_code == 0, result.output
-    assert "1 pages read, 1 records stored, 0 warnings, 0 records rejected, 0 pages not read" in result.output
+    assert "1 page read, 1 record stored, 0 warnings, 0 records rejected, 0 pages not read" in result.output
     return DataDir(root).open_store(read_only=True)
 
 
