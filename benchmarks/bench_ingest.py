@@ -60,10 +60,10 @@ def _best_of_two(function: Callable[..., dict[str, Any]], *args: Any) -> dict[st
 
 def measure_ingest(corpus: Path, data_dir: Path, batch_size: int, workers: int, traced: bool) -> dict[str, Any]:
     """`atlas-ld ingest` as the command runs it, minus the progress bar (tracemalloc only sees this process)."""
-    from atlas_ld.datadir import DataDir
     from atlas_ld.ingest.pipeline import ingest
     from atlas_ld.ingest.rejected import RejectedRecords
     from atlas_ld.publish.stats import count_resources
+    from atlas_ld.store.datadir import DataDir
     from atlas_ld.uris import UriScheme
 
     if traced:

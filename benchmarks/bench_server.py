@@ -38,8 +38,8 @@ sys.path[:0] = [str(ROOT), str(HERE), str(ROOT / "tests")]
 from corpus import write_corpus  # noqa: E402
 from liveserver import LiveServer, free_port, live_server  # noqa: E402
 
-from atlas_ld.datadir import DataDir  # noqa: E402
 from atlas_ld.queries import ReadyQuery, ready_queries  # noqa: E402
+from atlas_ld.store.datadir import DataDir  # noqa: E402
 from atlas_ld.uris import DEFAULT_BASE_URI, UriScheme  # noqa: E402
 from atlas_ld.vocab import RDF, atlas_namespace  # noqa: E402
 

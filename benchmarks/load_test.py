@@ -34,9 +34,9 @@ sys.path[:0] = [str(ROOT), str(HERE), str(ROOT / "tests")]
 from bench_server import cpu_seconds, percentile, sample_resources  # noqa: E402
 from liveserver import LiveServer, live_server  # noqa: E402
 
-from atlas_ld.datadir import DataDir  # noqa: E402
 from atlas_ld.queries import ready_queries  # noqa: E402
 from atlas_ld.settings import Settings  # noqa: E402
+from atlas_ld.store.datadir import DataDir  # noqa: E402
 from atlas_ld.uris import DEFAULT_BASE_URI, UriScheme  # noqa: E402
 
 QUERY, TURTLE, HTML = "SPARQL query", "Turtle dereference", "HTML dereference"

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from atlas_ld.bundled import examples_dir
 from atlas_ld.cli import app
-from atlas_ld.datadir import DataDir
+from atlas_ld.store.datadir import DataDir
 from atlas_ld.uris import UriScheme
 
 BASE = "https://atlas.example.org/"

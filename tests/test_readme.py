@@ -9,8 +9,8 @@ import pytest
 from support import ROOT
 from support.example_data import ingest_examples
 
-from atlas_ld.datadir import DataDir
 from atlas_ld.settings import Settings, settings_table
+from atlas_ld.store.datadir import DataDir
 
 README = ROOT / "README.md"
 

@@ -7,7 +7,7 @@ the endpoint, which all read the store.
 
 from __future__ import annotations
 
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
 from atlas_ld.vocab import FOAF, ORG, RDF
 
 # A membership's IRI carries its member's name, so it goes with the person. Every graph is searched: an

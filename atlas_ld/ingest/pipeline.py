@@ -32,7 +32,7 @@ from atlas_ld.ingest.prepare import (
 from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.ingest.report import Finding, IngestReport, Rejection, StageClock
 from atlas_ld.parse import iter_page_files
-from atlas_ld.store.embedded import GraphStore, StoreUnavailable
+from atlas_ld.store.base import GraphStore, StoreUnavailable
 from atlas_ld.uris import UriScheme
 from atlas_ld.validation.shacl import DEFAULT_BATCH_SIZE
 

@@ -20,7 +20,7 @@ from atlas_ld.ingest.report import Finding, StageClock
 from atlas_ld.mapping.project import map_record, static_graphs
 from atlas_ld.parse import read_page
 from atlas_ld.records import PageError, ProjectRecord
-from atlas_ld.store.embedded import ntriples
+from atlas_ld.store.base import ntriples
 from atlas_ld.uris import UriScheme
 from atlas_ld.validation.shacl import ValidationReport, Violation, validate_graphs
 

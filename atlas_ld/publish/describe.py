@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from atlas_ld.store.embedded import GraphStore, Term
+from atlas_ld.store.base import GraphStore, Term
 from atlas_ld.store.until_next_write import UntilNextWrite
 from atlas_ld.uris import UriScheme
 from atlas_ld.vocab import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, atlas_namespace

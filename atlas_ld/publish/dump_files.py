@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from atlas_ld.publish.dumps import FORMATS, dump_file_name, dump_to_file
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
 
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 IANA_MEDIA_TYPE = "http://www.iana.org/assignments/media-types/"

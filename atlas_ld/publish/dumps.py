@@ -15,7 +15,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
 from atlas_ld.uris import EU_COUNTRY, UriScheme
 from atlas_ld.vocab import DCTERMS, QB, RDF, atlas_namespace
 

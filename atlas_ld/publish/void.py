@@ -13,7 +13,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 
 from atlas_ld.publish.dataset import Publication, describe_dataset_basics, uri_space
 from atlas_ld.publish.document import VOID, RdfDocument, document_with
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
 from atlas_ld.uris import UriScheme
 from atlas_ld.vocab import (
     DCTERMS,

@@ -31,7 +31,7 @@ from atlas_ld.sparql.errors import bad_query, not_acceptable, service_refused
 from atlas_ld.sparql.operations import QueryOperation, UpdateOperation
 from atlas_ld.sparql.row_cap import cap_solutions, cap_triples
 from atlas_ld.sparql.streaming import serialised
-from atlas_ld.store.embedded import GraphStore, QueryResult
+from atlas_ld.store.base import GraphStore, QueryResult
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from atlas_ld.sparql.checks import query_form
 from atlas_ld.sparql.errors import QueryError, workers_busy
 from atlas_ld.sparql.operations import QueryOperation
 from atlas_ld.sparql.runner import QueryRunner
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
 
 _WARM_CHECK_SECONDS = 2.0
 # The ready queries hold no relative IRI, so the base they are warmed with is not part of their key.

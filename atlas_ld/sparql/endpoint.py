@@ -15,7 +15,7 @@ from atlas_ld.sparql.cache import CachedQueries
 from atlas_ld.sparql.operations import QueryOperation
 from atlas_ld.sparql.pool import WorkerPool
 from atlas_ld.sparql.runner import InlineQueries, QueryRunner
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
 
 
 def query_runner(settings: Settings, store: GraphStore) -> QueryRunner:

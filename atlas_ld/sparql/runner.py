@@ -9,7 +9,7 @@ from typing import Protocol
 
 from atlas_ld.sparql.answers import Answer, answer_query
 from atlas_ld.sparql.operations import QueryOperation
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
 
 
 class QueryRunner(Protocol):

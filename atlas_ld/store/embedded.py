@@ -1,119 +1,16 @@
-"""The store behind a small interface: the embedded Oxigraph store on disk, or a remote SPARQL server
-(`atlas_ld.store.remote`).
-
-Everything that reads or writes triples goes through `GraphStore`, so that either serves without the pipeline or
-the web app knowing which.
-"""
+"""pyoxigraph's on-disk store as a `GraphStore`: one process writes, any number read."""
 
 from __future__ import annotations
 
-import os
-import time
-import weakref
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO
 
 import pyoxigraph as ox
 
 from atlas_ld.sparql.checks import names_dataset
-
-QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
-
-# Touched after every committed write: other processes reading the store learn from it that their view is old.
-STAMP_FILE = "LAST_WRITE"
-
-
-class WriteStamp:
-    """The time of the last write committed to the embedded store at `location` (POSIX time; 0.0 before any).
-
-    The writer records the time in a file of its own (a file's mtime can tick more coarsely than writes come) and
-    rewrites it in place; readers keep it open and read it again with one `pread`, as every read of the store
-    asks for it.
-    """
-
-    def __init__(self, location: Path) -> None:
-        self.path = Path(location) / STAMP_FILE
-        self._fd: int | None = None
-
-    def read(self) -> float:
-        if self._fd is None:
-            try:
-                self._fd = os.open(self.path, os.O_RDONLY)
-            except FileNotFoundError:
-                return 0.0
-            weakref.finalize(self, os.close, self._fd)
-        text = os.pread(self._fd, 64, 0)
-        try:
-            return float(text)
-        except ValueError:  # read while being rewritten: the mtime still tells that it changed
-            return os.fstat(self._fd).st_mtime
-
-    def touch(self) -> None:
-        """Record a write, for the readers."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(str(time.time()))
-
-
-class StoreUnavailable(RuntimeError):
-    """The store could not be reached: a remote server down, or slower than the time allowed."""
-
-
-class StoreRefused(RuntimeError):
-    """A remote server answered a request with an error; the message is the server's."""
-
-
-class GraphStore(Protocol):
-    """What atlas-ld needs from a quad store."""
-
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graph: list[str] | None = None,
-        named_graphs: list[str] | None = None,
-        base_iri: str | None = None,
-    ) -> QueryResult:
-        """Run a SPARQL query; without `default_graph` (or FROM in the query) the default graph is the union."""
-
-    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
-        """Run a SPARQL update in one transaction; relative IRIs resolve against `base_iri`."""
-
-    def replace_graphs(
-        self, graphs: Mapping[str, Iterable[ox.Triple]], *, add: Mapping[str, Iterable[ox.Triple]] | None = None
-    ) -> None:
-        """Replace each graph of `graphs` whole and add `add`'s triples to theirs, all in one transaction: readers
-        (and a store reopened after a crash) see every graph old or new, never half."""
-
-    def triples(
-        self,
-        *,
-        subjects: Collection[ox.NamedNode] | None = None,
-        predicates: Collection[ox.NamedNode] | None = None,
-        objects: Collection[Term] | None = None,
-    ) -> list[ox.Triple]:
-        """The distinct triples of the union of the graphs whose subject, predicate and object are each one of
-        the given terms (None: any; empty: none). Descriptions are read this way: the embedded store answers from
-        its indexes, with no query to parse and plan."""
-
-    def named_graphs(self) -> list[str]: ...
-
-    def dump(self, output: IO[bytes], format: ox.RdfFormat, *, graph: str | None = None) -> None:
-        """Stream the dataset (or one graph) to `output` in `format`."""
-
-    def triple_count(self) -> int: ...
-
-    def last_modified(self) -> float:
-        """POSIX time of the last committed write, for ETag / Last-Modified."""
-
-    def flush(self) -> None:
-        """Write what the store buffers in memory to disk; a long ingest calls it to keep its memory bounded."""
-
-    @property
-    def readable_at(self) -> Path | None:
-        """The folder other processes may open this store from, read-only, to run queries that are stopped by
-        killing the process; None for a store that stops its own work when a request times out (a server)."""
+from atlas_ld.store.base import QueryResult, Term, ntriples, trig
+from atlas_ld.store.stamp import WriteStamp
 
 
 class EmbeddedStore:
@@ -235,16 +132,6 @@ class EmbeddedStore:
 
     def _touch(self) -> None:
         self._stamp.touch()
-
-
-def ntriples(triples: Iterable[ox.Triple]) -> str:
-    """Triples as N-Triples lines: written by pyoxigraph, so valid in TriG and in SPARQL's INSERT / DELETE DATA."""
-    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
-
-
-def trig(graphs: Mapping[str, Iterable[ox.Triple]]) -> bytes:
-    """The graphs as one TriG document."""
-    return "".join(f"{ox.NamedNode(g)} {{\n{ntriples(t)}}}\n" for g, t in graphs.items()).encode()
 
 
 def changes_update(

@@ -3,10 +3,11 @@ SPARQL 1.1 server that `--store` names by its URL."""
 
 from __future__ import annotations
 
-from atlas_ld.datadir import DataDir
 from atlas_ld.settings import Settings
-from atlas_ld.store.embedded import GraphStore, WriteStamp
+from atlas_ld.store.base import GraphStore
+from atlas_ld.store.datadir import DataDir
 from atlas_ld.store.remote import RemoteEndpoint, RemoteStore
+from atlas_ld.store.stamp import WriteStamp
 from atlas_ld.uris import UriScheme
 
 

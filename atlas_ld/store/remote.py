@@ -25,14 +25,14 @@ from urllib.request import Request, urlopen
 import pyoxigraph as ox
 
 from atlas_ld.sparql.checks import names_dataset, query_form
-from atlas_ld.store.embedded import (
+from atlas_ld.store.base import (
     QueryResult,
     StoreRefused,
     StoreUnavailable,
     Term,
-    WriteStamp,
     ntriples,
 )
+from atlas_ld.store.stamp import WriteStamp
 
 _RESULTS_JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"

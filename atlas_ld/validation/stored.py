@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 
 from atlas_ld.ingest.pipeline import chunked
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
 from atlas_ld.uris import UriScheme
 from atlas_ld.validation.shacl import (
     DEFAULT_BATCH_SIZE,

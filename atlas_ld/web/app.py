@@ -18,7 +18,7 @@ from atlas_ld.settings import Settings
 from atlas_ld.sparql.endpoint import query_runner
 from atlas_ld.sparql.errors import QueryError
 from atlas_ld.sparql.runner import QueryRunner
-from atlas_ld.store.embedded import GraphStore, StoreRefused, StoreUnavailable
+from atlas_ld.store.base import GraphStore, StoreRefused, StoreUnavailable
 from atlas_ld.store.until_next_write import UntilNextWrite
 from atlas_ld.uris import UriScheme
 from atlas_ld.web.errors import (

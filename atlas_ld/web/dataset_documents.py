@@ -16,7 +16,7 @@ from atlas_ld.media_types import Offer
 from atlas_ld.publish.dataset import Publication
 from atlas_ld.publish.dump_files import DumpFile, current_dumps
 from atlas_ld.settings import Settings
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
 from atlas_ld.web.conditional import Validators
 from atlas_ld.web.negotiation import choose
 from atlas_ld.web.rdf_documents import document_validators, service_root

@@ -15,11 +15,11 @@ from typing import Annotated, TypeVar
 import anyio
 from fastapi import Depends, Request
 
-from atlas_ld.datadir import DataDir
 from atlas_ld.publish.describe import LabelCache
 from atlas_ld.settings import Settings
 from atlas_ld.sparql.runner import QueryRunner
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
+from atlas_ld.store.datadir import DataDir
 from atlas_ld.uris import UriScheme
 from atlas_ld.web.errors import forbidden_update, unauthorized
 from atlas_ld.web.views.browse import Browser

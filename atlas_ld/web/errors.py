@@ -24,7 +24,7 @@ from atlas_ld.sparql.errors import (
     ServiceRefused,
     store_unreadable,
 )
-from atlas_ld.store.embedded import StoreUnavailable
+from atlas_ld.store.base import StoreUnavailable
 
 
 class HttpError(HTTPException):

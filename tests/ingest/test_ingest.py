@@ -15,11 +15,11 @@ import pytest
 from support.backends import BACKENDS, all_quads, backend_store
 
 from atlas_ld.bundled import examples_dir
-from atlas_ld.datadir import DataDir
 from atlas_ld.ingest import prepare as pipeline
 from atlas_ld.ingest.pipeline import IngestReport, ingest
 from atlas_ld.ingest.rejected import RejectedRecords
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
+from atlas_ld.store.datadir import DataDir
 from atlas_ld.uris import UriScheme
 
 BASE = "https://atlas.example.org/"

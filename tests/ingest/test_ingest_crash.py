@@ -19,10 +19,10 @@ import pyoxigraph as ox
 import pytest
 from support import ROOT
 
-from atlas_ld.datadir import DataDir
 from atlas_ld.ingest.pipeline import parser_version
 from atlas_ld.mapping.project import map_record
 from atlas_ld.parse import read_page
+from atlas_ld.store.datadir import DataDir
 from atlas_ld.uris import UriScheme
 
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from atlas_ld.bundled import examples_dir
 from atlas_ld.cli import app
-from atlas_ld.datadir import DataDir
 from atlas_ld.parse import read_page
+from atlas_ld.store.datadir import DataDir
 from atlas_ld.uris import slugify
 
 BASE = "https://atlas.example.org/"

@@ -14,10 +14,10 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from atlas_ld.bundled import examples_dir
-from atlas_ld.datadir import DataDir
 from atlas_ld.ingest.pipeline import ingest
 from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.publish.dumps import FORMATS, dump_store, dump_to_file
+from atlas_ld.store.datadir import DataDir
 from atlas_ld.store.embedded import EmbeddedStore
 from atlas_ld.uris import UriScheme
 

@@ -16,8 +16,8 @@ from support import DATA
 from support.liveserver import LiveServer, live_server
 from support.published_data import BASE, EXAMPLE_PAGES, ingest_and_dump, read_store
 
-from atlas_ld.datadir import DataDir
 from atlas_ld.settings import Settings
+from atlas_ld.store.datadir import DataDir
 from atlas_ld.web.app import create_app
 
 SHAPES = DATA / "conformance" / "dcat-ap-3.0.1" / "dcat-ap-SHACL.ttl"

@@ -20,9 +20,9 @@ from support.published_data import (
     read_store,
 )
 
-from atlas_ld.datadir import DataDir
 from atlas_ld.publish.stats import count_resources
 from atlas_ld.settings import Settings
+from atlas_ld.store.datadir import DataDir
 from atlas_ld.uris import UriScheme
 from atlas_ld.web.app import create_app
 

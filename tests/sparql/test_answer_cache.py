@@ -14,11 +14,11 @@ import pytest
 from support.liveserver import write_store
 from support.sample_graphs import SAMPLE_TRIG
 
-from atlas_ld.datadir import DataDir
 from atlas_ld.queries import ready_queries
 from atlas_ld.sparql.answers import Answer
 from atlas_ld.sparql.cache import CachedQueries
 from atlas_ld.sparql.runner import InlineQueries
+from atlas_ld.store.datadir import DataDir
 from atlas_ld.store.embedded import EmbeddedStore
 from atlas_ld.web.sparql_protocol import QueryOperation
 

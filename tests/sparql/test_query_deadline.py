@@ -18,12 +18,12 @@ import pytest
 from support.liveserver import LiveServer, live_server, write_store
 from support.sample_graphs import BASE, SAMPLE_TRIG, TITLE_12523, TITLE_16323
 
-from atlas_ld.datadir import DataDir
 from atlas_ld.settings import Settings
 from atlas_ld.sparql.cache import CachedQueries
 from atlas_ld.sparql.endpoint import query_runner
 from atlas_ld.sparql.pool import WorkerPool
 from atlas_ld.sparql.runner import InlineQueries
+from atlas_ld.store.datadir import DataDir
 from atlas_ld.web.sparql_protocol import QueryOperation
 
 TIMEOUT = 4.0

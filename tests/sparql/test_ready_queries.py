@@ -12,10 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from support.example_data import BASE, ingest_examples
 
-from atlas_ld.datadir import DataDir
 from atlas_ld.mapping.schemes import theme_paths
 from atlas_ld.queries import ReadyQuery, ready_queries, ready_query
 from atlas_ld.settings import Settings
+from atlas_ld.store.datadir import DataDir
 from atlas_ld.store.embedded import EmbeddedStore
 from atlas_ld.web.app import create_app
 

@@ -33,7 +33,7 @@ from atlas_ld.queries import ready_queries
 from atlas_ld.settings import Settings
 from atlas_ld.sparql.cache import CachedQueries
 from atlas_ld.sparql.runner import InlineQueries
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
 from atlas_ld.store.remote import RemoteEndpoint, RemoteStore
 from atlas_ld.uris import UriScheme
 from atlas_ld.web.app import create_app

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 from support.backends import BACKENDS, backend_store
 
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
 
 EX = "http://example.org/"
 A, B, C = (ox.NamedNode(EX + name) for name in "abc")

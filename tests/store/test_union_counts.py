@@ -18,10 +18,10 @@ import pytest
 
 from atlas_ld import codelists
 from atlas_ld.bundled import examples_dir
-from atlas_ld.datadir import DataDir
 from atlas_ld.ingest.pipeline import ingest
 from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.parse import read_page
+from atlas_ld.store.datadir import DataDir
 from atlas_ld.store.embedded import EmbeddedStore
 from atlas_ld.uris import UriScheme
 

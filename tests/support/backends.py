@@ -20,8 +20,8 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from atlas_ld.datadir import DataDir
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
+from atlas_ld.store.datadir import DataDir
 from atlas_ld.store.remote import RemoteEndpoint, RemoteStore
 from support.liveserver import free_port
 

@@ -9,11 +9,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from atlas_ld.bundled import examples_dir
-from atlas_ld.datadir import DataDir
 from atlas_ld.ingest.pipeline import ingest
 from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.settings import Settings
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
+from atlas_ld.store.datadir import DataDir
 from atlas_ld.uris import UriScheme
 from support.backends import backend_store
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from atlas_ld.datadir import DataDir
+from atlas_ld.store.datadir import DataDir
 from support import ROOT
 
 _START_SECONDS = 30.0

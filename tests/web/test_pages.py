@@ -22,9 +22,9 @@ from support.example_data import (
     ingest_examples,
 )
 
-from atlas_ld.datadir import DataDir
 from atlas_ld.mapping.project import map_record, static_graphs
 from atlas_ld.settings import Settings
+from atlas_ld.store.datadir import DataDir
 from atlas_ld.uris import UriScheme
 from atlas_ld.web.app import create_app
 

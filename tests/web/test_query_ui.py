@@ -15,9 +15,9 @@ from fastapi.testclient import TestClient
 from lxml import html
 from support.example_data import BASE
 
-from atlas_ld.datadir import DataDir
 from atlas_ld.queries import ready_queries
 from atlas_ld.settings import Settings
+from atlas_ld.store.datadir import DataDir
 from atlas_ld.vocab import prefixes
 from atlas_ld.web.app import create_app
 from atlas_ld.web.routes.query_ui import yasgui_style_hashes

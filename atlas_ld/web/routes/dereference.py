@@ -22,7 +22,7 @@ from atlas_ld.publish.describe import (
     resource_exists,
 )
 from atlas_ld.settings import Settings
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
 from atlas_ld.uris import UriScheme
 from atlas_ld.vocab import prefixes
 from atlas_ld.web.conditional import Validators

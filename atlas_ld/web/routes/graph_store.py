@@ -18,7 +18,7 @@ from fastapi.responses import Response
 
 from atlas_ld.media_types import N_QUADS, RDF, TRIG, Offer, rdf_format
 from atlas_ld.sparql.streaming import serialised
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
 from atlas_ld.web.dependencies import require_update_access, store_of
 from atlas_ld.web.errors import (
     bad_request,

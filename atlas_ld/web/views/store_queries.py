@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from atlas_ld.publish.describe import LabelCache
-from atlas_ld.store.embedded import GraphStore
+from atlas_ld.store.base import GraphStore
 from atlas_ld.store.until_next_write import UntilNextWrite
 from atlas_ld.uris import UriScheme
 from atlas_ld.vocab import SKOS, atlas_namespace

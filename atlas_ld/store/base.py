@@ -1,0 +1,87 @@
+"""The store behind a small interface, `GraphStore`: the embedded Oxigraph store (`atlas_ld.store.embedded`) or a
+SPARQL 1.1 server (`atlas_ld.store.remote`).
+
+Everything that reads or writes triples goes through it, so that either serves without the pipeline or the web
+app knowing which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from pathlib import Path
+from typing import IO, Protocol
+
+import pyoxigraph as ox
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+class StoreUnavailable(RuntimeError):
+    """The store could not be reached: a remote server down, or slower than the time allowed."""
+
+
+class StoreRefused(RuntimeError):
+    """A remote server answered a request with an error; the message is the server's."""
+
+
+class GraphStore(Protocol):
+    """What atlas-ld needs from a quad store."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query; without `default_graph` (or FROM in the query) the default graph is the union."""
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL update in one transaction; relative IRIs resolve against `base_iri`."""
+
+    def replace_graphs(
+        self, graphs: Mapping[str, Iterable[ox.Triple]], *, add: Mapping[str, Iterable[ox.Triple]] | None = None
+    ) -> None:
+        """Replace each graph of `graphs` whole and add `add`'s triples to theirs, all in one transaction: readers
+        (and a store reopened after a crash) see every graph old or new, never half."""
+
+    def triples(
+        self,
+        *,
+        subjects: Collection[ox.NamedNode] | None = None,
+        predicates: Collection[ox.NamedNode] | None = None,
+        objects: Collection[Term] | None = None,
+    ) -> list[ox.Triple]:
+        """The distinct triples of the union of the graphs whose subject, predicate and object are each one of
+        the given terms (None: any; empty: none). Descriptions are read this way: the embedded store answers from
+        its indexes, with no query to parse and plan."""
+
+    def named_graphs(self) -> list[str]: ...
+
+    def dump(self, output: IO[bytes], format: ox.RdfFormat, *, graph: str | None = None) -> None:
+        """Stream the dataset (or one graph) to `output` in `format`."""
+
+    def triple_count(self) -> int: ...
+
+    def last_modified(self) -> float:
+        """POSIX time of the last committed write, for ETag / Last-Modified."""
+
+    def flush(self) -> None:
+        """Write what the store buffers in memory to disk; a long ingest calls it to keep its memory bounded."""
+
+    @property
+    def readable_at(self) -> Path | None:
+        """The folder other processes may open this store from, read-only, to run queries that are stopped by
+        killing the process; None for a store that stops its own work when a request times out (a server)."""
+
+
+def ntriples(triples: Iterable[ox.Triple]) -> str:
+    """Triples as N-Triples lines: written by pyoxigraph, so valid in TriG and in SPARQL's INSERT / DELETE DATA."""
+    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+
+
+def trig(graphs: Mapping[str, Iterable[ox.Triple]]) -> bytes:
+    """The graphs as one TriG document."""
+    return "".join(f"{ox.NamedNode(g)} {{\n{ntriples(t)}}}\n" for g, t in graphs.items()).encode()
