@@ -28,7 +28,7 @@ from rich.table import Table
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from atlas_ld.bundled import examples_dir
-from atlas_ld.ingest.pipeline import DEFAULT_BATCH_SIZE, IngestReport, ingest
+from atlas_ld.ingest.pipeline import IngestReport, ingest
 from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.publish.dump_files import write_dumps
 from atlas_ld.publish.dumps import FORMATS, dump_store, dump_to_file
@@ -38,6 +38,7 @@ from atlas_ld.store.base import GraphStore, StoreRefused, StoreUnavailable
 from atlas_ld.store.datadir import DataDir
 from atlas_ld.store.opening import open_store
 from atlas_ld.uris import UriScheme
+from atlas_ld.validation.shacl import DEFAULT_BATCH_SIZE
 from atlas_ld.validation.stored import validate_store
 
 

@@ -66,10 +66,11 @@ class UriScheme:
         self.vocab = self.base + "def/"
         self.root = urlsplit(self.base).path or "/"
         """The base's path ("/" or "/prefix/"): where the server answers for these IRIs, whatever its host."""
-        self._things = self.base + "id/"
+        self.things = self.base + "id/"
+        """Where every thing's IRI starts (not the vocabulary's)."""
 
     def _id(self, *parts: str | int) -> str:
-        return self._things + "/".join(str(p) for p in parts)
+        return self.things + "/".join(str(p) for p in parts)
 
     # things
     def project(self, prj_id: int) -> str:
@@ -182,12 +183,12 @@ class UriScheme:
     # parsing: IRI → key, path → IRI
     def thing(self, key: str) -> str:
         """The IRI of the thing at {base}id/{key}, as a request path names it (inverse of `key_of`)."""
-        return self._things + key
+        return self.things + key
 
     def key_of(self, iri: str, kind: str | None = None) -> str | None:
         """The thing's key under {base}id/ ("project/12523"), or under {base}id/{kind}/ ("en-cours" for a status);
         None when the IRI is not one of ours (or not of that kind)."""
-        prefix = self._things + (kind + "/" if kind else "")
+        prefix = self.things + (kind + "/" if kind else "")
         return iri[len(prefix) :] if iri.startswith(prefix) else None
 
     def term(self, name: str) -> str:

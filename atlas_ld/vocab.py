@@ -12,6 +12,8 @@ from functools import cache
 
 from pyoxigraph import NamedNode
 
+from atlas_ld.uris import UriScheme
+
 
 class Namespace:
     """Terms of one vocabulary; each NamedNode is built once, then read as a plain attribute."""
@@ -73,7 +75,7 @@ PREFIXES: dict[str, str] = {
 @cache
 def atlas_namespace(base: str) -> Namespace:
     """The atlas: vocabulary under a base URI ({base}def/)."""
-    return Namespace((base if base.endswith("/") else base + "/") + "def/")
+    return Namespace(UriScheme(base).vocab)
 
 
 def prefixes(base: str) -> dict[str, str]:

@@ -16,7 +16,6 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 
 from atlas_ld import __version__
 from atlas_ld.ingest.personal_data import withdraw_persons
@@ -34,7 +33,7 @@ from atlas_ld.ingest.report import Finding, IngestReport, Rejection, StageClock
 from atlas_ld.parse import iter_page_files
 from atlas_ld.store.base import GraphStore, StoreUnavailable
 from atlas_ld.uris import UriScheme
-from atlas_ld.validation.shacl import DEFAULT_BATCH_SIZE
+from atlas_ld.validation.shacl import DEFAULT_BATCH_SIZE, chunked
 
 __all__ = ["DEFAULT_BATCH_SIZE", "Finding", "IngestReport", "Rejection", "StageClock", "ingest"]
 
@@ -42,22 +41,11 @@ __all__ = ["DEFAULT_BATCH_SIZE", "Finding", "IngestReport", "Rejection", "StageC
 # gigabyte on a full Atlas. Flushing every thousand pages keeps it to a few hundred megabytes.
 FLUSH_EVERY_PAGES = 1_000
 
-T = TypeVar("T")
 
 
 def parser_version() -> str:
     """The version recorded in each project's provenance: the package's."""
     return f"atlas-ld {__version__}"
-
-
-def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    """Consecutive slices of `size` items (the last one shorter).
-
-    >>> [list(c) for c in chunked([1, 2, 3, 4, 5], 2)]
-    [[1, 2], [3, 4], [5]]
-    """
-    for start in range(0, len(items), max(1, size)):
-        yield items[start : start + size]
 
 
 def ingest(

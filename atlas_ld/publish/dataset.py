@@ -57,7 +57,7 @@ def uri_space(uris: UriScheme) -> str:
     >>> uri_space(UriScheme("https://atlas.example.org/"))
     'https://atlas.example.org/id/'
     """
-    return uris.base + "id/"
+    return uris.things
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,12 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from atlas_ld.ingest.pipeline import chunked
 from atlas_ld.store.base import GraphStore
 from atlas_ld.uris import UriScheme
 from atlas_ld.validation.shacl import (
     DEFAULT_BATCH_SIZE,
     ValidationReport,
+    chunked,
     validate_graphs,
 )
 
