@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from typer.testing import CliRunner
+from support.cli import run, runner
 
 from atlas_ld.bundled import examples_dir
 from atlas_ld.cli import app
@@ -29,14 +29,8 @@ RDF_FORMATS = {
     "nquads": ox.RdfFormat.N_QUADS,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
-runner = CliRunner()
 
 
-def run(*arguments: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(arguments))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.output
 
 
 @pytest.fixture(scope="module")

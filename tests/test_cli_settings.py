@@ -10,7 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from support.cli import run, runner
 
 from atlas_ld import cli
 from atlas_ld.bundled import examples_dir
@@ -19,14 +19,8 @@ from atlas_ld.settings import Settings
 from atlas_ld.web import server
 
 BASE = "https://atlas.example.org/"
-runner = CliRunner()
 
 
-def run(*arguments: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(arguments))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.output
 
 
 def _console_script() -> Path:
