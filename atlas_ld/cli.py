@@ -30,8 +30,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup
 from atlas_ld.bundled import examples_dir
 from atlas_ld.ingest.pipeline import IngestReport, ingest
 from atlas_ld.ingest.rejected import RejectedRecords
-from atlas_ld.publish.dump_files import write_dumps
-from atlas_ld.publish.dumps import FORMATS, dump_store, dump_to_file
+from atlas_ld.publish.dumps import FORMATS, dump_store, dump_to_file, write_dumps
 from atlas_ld.publish.stats import count_resources
 from atlas_ld.settings import Settings
 from atlas_ld.store.base import GraphStore, StoreRefused, StoreUnavailable

@@ -18,7 +18,7 @@ from atlas_ld.publish.dataset import (
     describe_parties,
 )
 from atlas_ld.publish.document import DCAT, RdfDocument, document_with
-from atlas_ld.publish.dump_files import GZIP_MEDIA_TYPE, IANA_MEDIA_TYPE, DumpFile
+from atlas_ld.publish.dumps import GZIP_MEDIA_TYPE, IANA_MEDIA_TYPE, DumpFile
 from atlas_ld.store.base import GraphStore
 from atlas_ld.vocab import (
     DCTERMS,

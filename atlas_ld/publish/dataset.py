@@ -8,7 +8,7 @@ fetch them (endpoint, dump files) are those of the server answering, so a local 
 ('https://atlas.example.org/id/dataset/atlas', 'http://127.0.0.1:8000/sparql')
 >>> Publication.of(Settings(base_uri="https://example.org/atlas/"), "http://127.0.0.1:8000/").home_url
 'http://127.0.0.1:8000/atlas/'
->>> from atlas_ld.publish.dump_files import PUBLISHED
+>>> from atlas_ld.publish.dumps import PUBLISHED
 >>> pub.download_url(PUBLISHED[0])
 'http://127.0.0.1:8000/dumps/atlas.ttl.gz'
 """
@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from pyoxigraph import Literal, NamedNode
 
 from atlas_ld.publish.document import RdfDocument, Subject
-from atlas_ld.publish.dump_files import DumpFile, DumpFormat
+from atlas_ld.publish.dumps import DumpFile, DumpFormat
 from atlas_ld.settings import Settings
 from atlas_ld.uris import UriScheme
 from atlas_ld.vocab import DCTERMS, FOAF, RDF, RDFS, XSD

@@ -14,7 +14,7 @@ from fastapi import Request, Response
 
 from atlas_ld.media_types import Offer
 from atlas_ld.publish.dataset import Publication
-from atlas_ld.publish.dump_files import DumpFile, current_dumps
+from atlas_ld.publish.dumps import DumpFile, current_dumps
 from atlas_ld.settings import Settings
 from atlas_ld.store.base import GraphStore
 from atlas_ld.web.conditional import Validators

@@ -21,7 +21,7 @@ from atlas_ld.media_types import (
     rdf_format,
 )
 from atlas_ld.publish.document import RdfDocument
-from atlas_ld.publish.dump_files import DumpFile
+from atlas_ld.publish.dumps import DumpFile
 from atlas_ld.web.conditional import Validators
 
 GRAPH_OFFERS: tuple[Offer, ...] = (TURTLE, JSON_LD, N_TRIPLES, RDF_XML)

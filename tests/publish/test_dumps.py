@@ -24,7 +24,7 @@ from support.published_data import (
     read_store,
 )
 
-from atlas_ld.publish.dump_files import PUBLISHED, current_dumps, write_dumps
+from atlas_ld.publish.dumps import PUBLISHED, current_dumps, write_dumps
 from atlas_ld.settings import Settings
 from atlas_ld.store.datadir import DataDir
 from atlas_ld.web.app import create_app

@@ -21,6 +21,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
+from support import ROOT
 from support.backends import BACKENDS, all_quads, backend_store, oxigraph_server
 from support.example_data import served_examples
 from support.liveserver import free_port, live_server
@@ -40,7 +41,6 @@ from atlas_ld.web.app import create_app
 from atlas_ld.web.sparql_protocol import QueryOperation
 
 BASE = "https://atlas.example.org/"
-from support import ROOT
 
 
 def atlas_ld(*arguments: str, env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from atlas_ld.bundled import examples_dir
 from atlas_ld.ingest.pipeline import IngestReport, ingest
 from atlas_ld.ingest.rejected import RejectedRecords
-from atlas_ld.publish.dump_files import write_dumps
+from atlas_ld.publish.dumps import write_dumps
 from atlas_ld.store.datadir import DataDir
 from atlas_ld.uris import DEFAULT_BASE_URI, UriScheme
 

@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from atlas_ld.media_types import HTML, Offer
 from atlas_ld.publish.catalog import distributions_graph
 from atlas_ld.publish.dataset import DUMPS_PATH, Publication
-from atlas_ld.publish.dump_files import (
+from atlas_ld.publish.dumps import (
     GZIP_MEDIA_TYPE,
     DumpFile,
     current_dump,
