@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -163,3 +164,11 @@ def test_a_port_in_use_is_one_line_and_a_failing_exit(data_dir: Path, tmp_path: 
     assert len(lines) == 1, result.stderr
     assert f"port {port} on 127.0.0.1 is already in use" in lines[0] and "--port" in lines[0]
     assert "Traceback" not in result.stderr and "Errno" not in result.stderr
+
+
+def test_updates_on_the_embedded_store_take_one_worker(data_dir: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "ATLAS_LD_UPDATE_TOKEN": "secret"}
+    command = [str(_console_script()), "serve", "--store", str(data_dir), "--workers", "2", "--enable-update"]
+    result = subprocess.run(command, check=False, capture_output=True, text=True, cwd=tmp_path, timeout=60, env=env)
+    assert result.returncode == 1
+    assert "only one process may write it" in result.stderr and "Traceback" not in result.stderr

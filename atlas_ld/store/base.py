@@ -72,6 +72,10 @@ class GraphStore(Protocol):
         """Write what the store buffers in memory to disk; a long ingest calls it to keep its memory bounded."""
 
     @property
+    def shared_writes(self) -> bool:
+        """Whether several processes may write the store at once (a server); the embedded store takes one."""
+
+    @property
     def readable_at(self) -> Path | None:
         """The folder other processes may open this store from, read-only, to run queries that are stopped by
         killing the process; None for a store that stops its own work when a request times out (a server)."""

@@ -24,6 +24,7 @@ class EmbeddedStore:
     def __init__(self, location: Path, *, read_only: bool = False) -> None:
         self.location = Path(location)
         self.readable_at: Path | None = self.location
+        self.shared_writes = False
         self.read_only = read_only
         self._stamp = WriteStamp(self.location)
         if read_only:

@@ -111,6 +111,7 @@ class RemoteStore:
     """
 
     readable_at = None  # a server stops its own queries at the request timeout
+    shared_writes = True
 
     def __init__(
         self, endpoint: RemoteEndpoint, *, timeout: float = 60.0, graphs_under: str = "", stamp: WriteStamp | None = None

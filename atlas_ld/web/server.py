@@ -45,8 +45,6 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, work
     serve read-only, ValueError when updates are on without a token, or on an embedded store with several
     workers (only one process may write it), and PortInUse when the address is taken.
     """
-    if workers > 1 and settings.enable_update and not settings.remote_store:
-        raise ValueError("updates on the embedded store need one worker: only one process may write it")
     options = {
         "host": host,
         "port": port,
@@ -66,7 +64,9 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, *, work
         _serve_alone(settings, options)
         return
     # Worker processes start afresh: they read the settings from the environment, as they get no object.
-    open_store(settings, read_only=True)  # fails here, once, if there is nothing to serve
+    store = open_store(settings, read_only=True)  # fails here, once, if there is nothing to serve
+    if settings.enable_update and not store.shared_writes:
+        raise ValueError("updates on the embedded store need one worker: only one process may write it")
     os.environ.update(settings.environment())
     _serve_in_processes(options, workers)
 
