@@ -44,7 +44,7 @@ from bench_server import (  # noqa: E402
     step,
     time_queries,
 )
-from liveserver import live_server  # noqa: E402
+from support.liveserver import live_server  # noqa: E402
 
 from atlas_ld.publish.describe import describe_resource  # noqa: E402
 from atlas_ld.queries import ready_queries  # noqa: E402

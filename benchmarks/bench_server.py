@@ -36,7 +36,7 @@ ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE), str(ROOT / "tests")]
 
 from corpus import write_corpus  # noqa: E402
-from liveserver import LiveServer, free_port, live_server  # noqa: E402
+from support.liveserver import LiveServer, free_port, live_server  # noqa: E402
 
 from atlas_ld.queries import ReadyQuery, ready_queries  # noqa: E402
 from atlas_ld.store.datadir import DataDir  # noqa: E402

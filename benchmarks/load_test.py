@@ -32,7 +32,7 @@ ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE), str(ROOT / "tests")]
 
 from bench_server import cpu_seconds, percentile, sample_resources  # noqa: E402
-from liveserver import LiveServer, live_server  # noqa: E402
+from support.liveserver import LiveServer, live_server  # noqa: E402
 
 from atlas_ld.queries import ready_queries  # noqa: E402
 from atlas_ld.settings import Settings  # noqa: E402
