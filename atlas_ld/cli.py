@@ -1,4 +1,4 @@
-"""The `atlas-ld` command: maps flags onto the library (ingest, validate, dump, stats) and prints the outcome."""
+"""The `atlas-ld` command: maps flags onto the library (ingest, validate, dump, stats, harvest) and prints the outcome."""
 
 from __future__ import annotations
 
@@ -23,11 +23,13 @@ from rich.progress import (
     Progress,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 from rich.table import Table
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from atlas_ld.bundled import examples_dir
+from atlas_ld.harvest import IdRanges, IdSpecError, harvest
 from atlas_ld.ingest.pipeline import IngestReport, ingest
 from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.publish.dumps import FORMATS, dump_store, dump_to_file, write_dumps
@@ -358,6 +360,34 @@ def serve_command(
         raise _fail(f"{error}: stop the program that listens there, or choose another port with --port") from error
     except (FileNotFoundError, ValueError) as error:
         raise _fail(str(error)) from error
+
+
+@app.command("harvest", cls=_Command)
+@_with_settings("harvest")
+def harvest_command(
+    settings: Settings,
+    ids: Annotated[str | None, typer.Option(metavar="SPEC", help="Ids and ranges: 12523,15000-15100.")] = None,
+    ids_file: Annotated[Path | None, typer.Option(metavar="FILE", help="One id or range a line, # comments.")] = None,
+    mirror: Annotated[Path | None, typer.Option(metavar="DIR", help="The WARC mirror [default: DATA/harvest].")] = None,
+) -> None:
+    """Fetch the live Atlas's detail pages, politely, into a WARC mirror; a stopped run resumes; exits 1 when
+    some page could not be fetched."""
+    if (ids is None) == (ids_file is None):
+        raise typer.BadParameter("give either --ids SPEC or --ids-file FILE", param_hint="--ids")
+    try:
+        spec = IdRanges.parse(ids) if ids is not None else IdRanges.read(ids_file)  # type: ignore[arg-type]
+    except IdSpecError as error:
+        raise typer.BadParameter(str(error), param_hint="--ids" if ids is not None else "--ids-file") from error
+    columns = (TextColumn("Harvesting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}/s"),
+               TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("harvest", total=len(spec), rate="0.00")
+        report = harvest(spec, mirror or DataDir(settings.data_folder).harvest, site=settings.harvest_site,
+                         rate=settings.harvest_rate, user_agent=settings.user_agent,
+                         on_progress=lambda r: progress.update(task, completed=r.done, rate=f"{r.speed:.2f}"))
+    output.print(report.summary(), highlight=False, markup=False)
+    if report.failed:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -15,13 +15,15 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from atlas_ld import __version__
 from atlas_ld.uris import DEFAULT_BASE_URI
 
 ENV_PREFIX = "ATLAS_LD_"
 # What a flag variable (ATLAS_LD_ENABLE_UPDATE=...) may say to be on; anything else, empty included, is off.
 _TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 # The `commands` of a setting whose flag every command takes.
-EVERY_COMMAND = ("ingest", "validate", "dump", "stats", "serve")
+EVERY_COMMAND = ("ingest", "validate", "dump", "stats", "serve", "harvest")
+_READERS = EVERY_COMMAND[:-1]  # harvest never reads the store, so it needs no union of its graphs
 # The commands that write the store or serve it: only they use its update URLs and the data folder.
 _WRITERS = ("ingest", "serve")
 
@@ -113,15 +115,15 @@ class Settings(BaseSettings):
         "Fuseki; empty for Virtuoso and QLever, whose default graph is that union).",
         flag="--store-union-parameters",
         metavar="PARAMS",
-        commands=EVERY_COMMAND,
+        commands=_READERS,
         panel="Store",
     )
     data_dir: Path = _setting(
         Path("atlas-data"),
-        "With a SPARQL server as the store: the folder for the dumps and the rejected records.",
+        "With a SPARQL server as the store: the folder for the dumps, the rejected records and the harvest mirror.",
         flag="--data-dir",
         metavar="DIR",
-        commands=_WRITERS,
+        commands=(*_WRITERS, "harvest"),
         panel="Store",
     )
     base_uri: str = _setting(
@@ -154,6 +156,30 @@ class Settings(BaseSettings):
     )
     contact_email: str = _setting("", "E-mail of the catalogue's contact point (none if empty).")
     contact_url: str = _setting("https://www.diplomatie.gouv.fr/", "Web page of the catalogue's contact point.")
+    harvest_site: str = _setting(
+        "https://pastel.diplomatie.gouv.fr/cncdext/dyn/public/atlas/",
+        "Site that harvest fetches detail pages from: a project's page is {site}detailProjet.html?criteres.prjId={id}.",
+        flag="--site",
+        metavar="URL",
+        commands=("harvest",),
+        panel="Harvest",
+    )
+    harvest_rate: float = _setting(
+        1.0,
+        "Most requests per second that harvest sends, one at a time; a robots.txt Crawl-delay can only slow it.",
+        flag="--rate",
+        metavar="R",
+        commands=("harvest",),
+        panel="Harvest",
+    )
+    harvest_contact: str = _setting(
+        "",
+        "How the site can reach whoever harvests it (URL or mailto:), in the User-Agent; empty: ATLAS_LD_CONTACT_URL.",
+        flag="--contact",
+        metavar="URL",
+        commands=("harvest",),
+        panel="Harvest",
+    )
     personal_data: bool = _setting(
         True,
         "Set, ingest leaves persons (embassy staff, partner contacts, volunteers: names, e-mails) out of the store, "
@@ -292,6 +318,11 @@ class Settings(BaseSettings):
         """The query URL of the SPARQL server that is the store, if `store` names one; the one place that tells
         a server from a folder."""
         return str(self.store) if str(self.store).startswith(("http://", "https://")) else None
+
+    @property
+    def user_agent(self) -> str:
+        """What harvest calls itself to the site: name, version, and how to reach whoever runs it."""
+        return f"atlas-ld/{__version__} (+{self.harvest_contact or self.contact_url})"
 
     @property
     def data_folder(self) -> Path:

@@ -1,4 +1,4 @@
-"""Layout of the data folder (`--store DIR`): the Oxigraph store, the rejected records, the dumps.
+"""Layout of the data folder (`--store DIR`): the Oxigraph store, the rejected records, the dumps, the mirror.
 
 >>> d = DataDir(Path("atlas-data"))
 >>> d.oxigraph, d.rejected, d.dumps
@@ -33,6 +33,11 @@ class DataDir:
     def dumps(self) -> Path:
         """Dumps of the whole store, as served under /dumps/."""
         return self.root / "dumps"
+
+    @property
+    def harvest(self) -> Path:
+        """The mirror of the live Atlas that `atlas-ld harvest` keeps: WARC files and their index."""
+        return self.root / "harvest"
 
     def has_store(self) -> bool:
         """True once an ingest has created the store; reading commands refuse to create an empty one."""
