@@ -46,6 +46,12 @@ class Pace:
             self.sleep(left)
         self._next = time.monotonic() + self.interval
 
+    def slow_to(self, interval: float) -> None:
+        """A longer interval (robots.txt's Crawl-delay) counts from the request already made, too."""
+        if interval > self.interval:
+            self._next += interval - self.interval
+            self.interval = interval
+
     def done(self) -> None:
         """The request just ended: the next one waits for that too."""
         self._next = max(self._next, time.monotonic())
@@ -93,8 +99,8 @@ class Fetcher:
                 parser.allow_all = True
         self._robots = parser
         delay = parser.crawl_delay(self.user_agent)
-        if delay is not None and float(delay) > self.pace.interval:
-            self.pace.interval = float(delay)
+        if delay is not None:
+            self.pace.slow_to(float(delay))
 
     def allowed(self, url: str) -> bool:
         return self._robots is None or self._robots.can_fetch(self.user_agent, url)
