@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,7 @@ def test_the_rate_is_never_exceeded(site: AtlasSite, tmp_path: Path) -> None:
     assert len(times) == 8
     # Every gap near the interval, and all of them together at least the intervals they add up to: a late
     # arrival at the server can shorten the gap after it, never the span.
-    assert min(b - a for a, b in zip(times, times[1:])) >= 0.1 / 2
+    assert min(b - a for a, b in pairwise(times)) >= 0.1 / 2
     assert times[-1] - times[0] >= 7 * 0.1 - 0.02
 
 
@@ -66,7 +67,7 @@ def test_robots_txt_is_obeyed(site: AtlasSite, tmp_path: Path) -> None:
     assert (report.refused, report.new) == (1, 2)
     assert site.page_hits(15077) == []
     times = [h.at for h in site.hits]
-    assert min(b - a for a, b in zip(times, times[1:])) >= 0.9
+    assert min(b - a for a, b in pairwise(times)) >= 0.9
     assert times[-1] - times[0] >= 2 * 1 - 0.02
 
 
