@@ -20,6 +20,8 @@ from atlas_ld.records import PageError
 PAGE = "detailProjet.html?criteres.prjId={}"
 ATLAS_SITE = ATLAS_DETAIL_URL.removesuffix(PAGE)
 INDEX_FILE = "index.sqlite"
+# How the index writes a fetch time: UTC, to the microsecond.
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 def page_url(site: str, prj_id: int) -> str:
@@ -124,11 +126,11 @@ def _one(prj_id: int, url: str, fetcher: Fetcher, index: Index, appender: WarcAp
         _count_unchanged(before.project, report)
         return
     digest = hashlib.sha256(answer.body).hexdigest()
-    project = answer.status == 200 and _is_project(answer, prj_id)
     if before is not None and before.sha256 == digest and before.status == answer.status:
-        index.add(_confirmed(before, answer))
-        _count_unchanged(project, report)
+        index.add(_confirmed(before, answer))  # the same bytes: what the kept version was, this one is
+        _count_unchanged(before.project, report)
         return
+    project = answer.status == 200 and _is_project(answer, prj_id)
     stored = appender.append(answer)
     index.add(Entry(prj_id, url, _time(answer), answer.status, header(answer.headers, "ETag"),
                     header(answer.headers, "Last-Modified"), digest, project, stored.warc, stored.offset,
@@ -174,7 +176,7 @@ def _is_project(answer: Exchange, prj_id: int) -> bool:
 
 
 def _time(answer: Exchange) -> str:
-    return answer.fetched_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return answer.fetched_at.strftime(_TIME_FORMAT)
 
 
 def _repair(mirror: Path, index: Index) -> None:
@@ -193,7 +195,7 @@ def mirrored_pages(mirror: Path) -> Iterator[tuple[int, str, datetime, bytes]]:
     try:
         for entry in index.latest_entries():
             if entry.project and entry.warc is not None and entry.offset is not None:
-                when = datetime.strptime(entry.fetched_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+                when = datetime.strptime(entry.fetched_at, _TIME_FORMAT).replace(tzinfo=UTC)
                 yield entry.prj_id, entry.url, when, read_body(mirror / entry.warc, entry.offset)
     finally:
         index.close()
