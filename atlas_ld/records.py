@@ -137,6 +137,7 @@ class ProjectRecord:
     documents: list[Document] = field(default_factory=list)
     footer_year: int | None = None
     complete: bool = True  # False when the page was cut short
+    fetched_at: dt.datetime | None = None  # when the page was fetched from the site, if it was
     warnings: list[ParseWarning] = field(default_factory=list)
 
     def without_persons(self) -> ProjectRecord:

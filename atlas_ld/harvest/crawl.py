@@ -45,6 +45,7 @@ class HarvestReport:
     no_project: int = 0
     refused: int = 0
     resumed: int = 0
+    run_started: str = ""  # the index time this run (or the run it resumed) began: what it kept is newer
     failed: list[tuple[int, str]] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
 
@@ -89,7 +90,7 @@ def harvest(
     _repair(mirror, index)
     started_at = index.begin_run()
     fetcher = Fetcher(user_agent=user_agent, rate=rate, timeout=timeout, backoff=backoff)
-    report = HarvestReport()
+    report = HarvestReport(run_started=started_at)
     appender = WarcAppender(mirror / f"atlas-{datetime.now().strftime('%Y%m%d%H%M%S%f')}.warc.gz")
     try:
         fetcher.read_robots(site)
@@ -185,17 +186,37 @@ def _repair(mirror: Path, index: Index) -> None:
         cut_torn_tail(path, index.whole_up_to(path.name))
 
 
-def mirrored_pages(mirror: Path) -> Iterator[tuple[int, str, datetime, bytes]]:
-    """(id, URL, when last fetched or confirmed, body) of every page whose latest answer is a project page, in
-    id order; one body in memory at a time."""
+@dataclass(frozen=True)
+class Mirrored:
+    """The latest that the mirror holds of one id: a project page (in which WARC file, at which offset) or not."""
+
+    prj_id: int
+    url: str
+    fetched: datetime  # when last fetched or confirmed
+    project: bool
+    warc: str | None
+    offset: int | None
+
+
+def mirrored_entries(mirror: Path, *, since: str | None = None) -> Iterator[Mirrored]:
+    """The latest entry of every id in the mirror, in id order; with `since` (an index time), only the project
+    pages first kept at or after it: what is new or changed since then."""
     path = mirror / INDEX_FILE
     if not path.exists():
         return
     index = Index(path, read_only=True)
     try:
-        for entry in index.latest_entries():
-            if entry.project and entry.warc is not None and entry.offset is not None:
-                when = datetime.strptime(entry.fetched_at, _TIME_FORMAT).replace(tzinfo=UTC)
-                yield entry.prj_id, entry.url, when, read_body(mirror / entry.warc, entry.offset)
+        for entry in index.latest_entries() if since is None else index.kept_since(since):
+            when = datetime.strptime(entry.fetched_at, _TIME_FORMAT).replace(tzinfo=UTC)
+            whole = entry.project and entry.warc is not None and entry.offset is not None
+            yield Mirrored(entry.prj_id, entry.url, when, whole, entry.warc, entry.offset)
     finally:
         index.close()
+
+
+def mirrored_pages(mirror: Path) -> Iterator[tuple[int, str, datetime, bytes]]:
+    """(id, URL, when last fetched or confirmed, body) of every page whose latest answer is a project page, in
+    id order; one body in memory at a time."""
+    for entry in mirrored_entries(mirror):
+        if entry.project:
+            yield entry.prj_id, entry.url, entry.fetched, read_body(mirror / entry.warc, entry.offset)  # type: ignore[operator,arg-type]

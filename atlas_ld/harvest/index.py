@@ -108,6 +108,18 @@ class Index:
         for row in cursor:
             yield _entry(row)
 
+    def kept_since(self, since: str) -> Iterator[Entry]:
+        """The latest entry of every id that is a project page first kept at or after `since` (a row confirming
+        an older page points at that page's pair, which was kept before), in id order."""
+        cursor = self._db.execute(
+            f"SELECT {_COLUMNS} FROM fetches AS f WHERE rowid IN (SELECT max(rowid) FROM fetches GROUP BY prj_id) "
+            "AND project = 1 AND (SELECT min(fetched_at) FROM fetches AS g WHERE g.warc = f.warc "
+            "AND g.offset = f.offset) >= ? ORDER BY prj_id",
+            (since,),
+        )
+        for row in cursor:
+            yield _entry(row)
+
     def close(self) -> None:
         self._db.close()
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import io
 import os
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -102,7 +104,7 @@ def cut_torn_tail(path: Path, whole_up_to: int) -> int:
         return 0
     with path.open("rb") as handle:
         handle.seek(whole_up_to)
-        end = whole_up_to + _whole_pairs_length(handle)
+        end = whole_up_to + _whole_members_length(handle, group=2)
     if end < size:
         with path.open("r+b") as handle:
             handle.truncate(end)
@@ -111,8 +113,8 @@ def cut_torn_tail(path: Path, whole_up_to: int) -> int:
     return size - end
 
 
-def _whole_pairs_length(handle: io.BufferedReader) -> int:
-    """Bytes of whole gzip members, an even number of them (request and response), from the handle's place."""
+def _whole_members_length(handle: io.BufferedReader, *, group: int = 1) -> int:
+    """Bytes of whole gzip members from the handle's place, in whole groups of `group` (2: request and response)."""
     position = members = pair_end = 0
     decompressor = zlib.decompressobj(31)
     pending = b""
@@ -131,10 +133,58 @@ def _whole_pairs_length(handle: io.BufferedReader) -> int:
         rest = decompressor.unused_data
         position += len(chunk) - len(rest)
         members += 1
-        if members % 2 == 0:
+        if members % group == 0:
             pair_end = position
         decompressor = zlib.decompressobj(31)
         pending = rest
+
+
+@dataclass(frozen=True)
+class ArchivedResponse:
+    """A response record of a WARC file: where it starts, what was asked, its status, when it was fetched."""
+
+    offset: int
+    url: str
+    status: int
+    fetched_at: datetime
+
+
+class WarcDamaged(Exception):
+    """A WARC file cut short or corrupt: the records before `offset` are whole."""
+
+    def __init__(self, path: Path, offset: int, why: str) -> None:
+        self.path, self.offset, self.why = path, offset, why
+        super().__init__(f"{path}: record at offset {offset} {why}")
+
+
+def archived_responses(path: Path) -> Iterator[ArchivedResponse]:
+    """The response records of a WARC file (gzipped or not), in file order; raises `WarcDamaged` after the last
+    whole record when the file is cut short or corrupt. warcio stops quietly at a gzip member cut short, so a
+    gzipped file is first measured in whole members: a record reaching past them is a record cut short."""
+    whole = path.stat().st_size
+    if path.name.endswith(".gz"):
+        with path.open("rb") as handle:
+            whole = _whole_members_length(handle)  # type: ignore[arg-type]
+    end = 0
+    with path.open("rb") as handle:
+        records = ArchiveIterator(handle)
+        try:
+            for record in records:
+                status = record.http_headers.get_statuscode() if record.http_headers else None
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                date = record.rec_headers.get_header("WARC-Date")
+                records.read_to_end(record)
+                offset, length = records.get_record_offset(), records.get_record_length()
+                if offset + length > whole:
+                    raise WarcDamaged(path, offset, "is cut short")
+                end = offset + length
+                if record.rec_type == "response" and status and url and date:
+                    when = datetime.fromisoformat(date)
+                    yield ArchivedResponse(offset, url, int(status), when)
+        except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as error:
+            raise WarcDamaged(path, end, f"cannot be read ({type(error).__name__}: {error})"[:300]) from error
+    if end < path.stat().st_size:
+        raise WarcDamaged(path, end, "is cut short" if end >= whole else "cannot be read")
 
 
 def read_body(path: Path, offset: int) -> bytes:

@@ -15,7 +15,6 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from atlas_ld import __version__
 from atlas_ld.ingest.personal_data import withdraw_persons
@@ -30,8 +29,10 @@ from atlas_ld.ingest.prepare import (
 )
 from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.ingest.report import Finding, IngestReport, Rejection, StageClock
-from atlas_ld.parse import iter_page_files
+from atlas_ld.ingest.sources import PageSource, page_sources
+from atlas_ld.ingest.versions import apply_versions, plan_versions
 from atlas_ld.store.base import GraphStore, StoreUnavailable
+from atlas_ld.store.history import History
 from atlas_ld.uris import UriScheme
 from atlas_ld.validation.shacl import DEFAULT_BATCH_SIZE, chunked
 
@@ -49,27 +50,32 @@ def parser_version() -> str:
 
 
 def ingest(
-    paths: Iterable[Path],
+    paths: Iterable[PageSource],
     store: GraphStore,
     uris: UriScheme,
     rejected: RejectedRecords,
     *,
+    history: History | None = None,
+    before_store: Callable[[Sequence[int]], None] | None = None,
     ingested_at: datetime | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     workers: int = 1,
     on_progress: Callable[[int, int], None] | None = None,
     personal_data: bool = True,
 ) -> IngestReport:
-    """Ingest page files and folders into `store`; `on_progress(pages done, pages in all)` after each batch.
+    """Ingest pages (files, folders of them, WARC files, a harvest mirror: see `page_sources`) into `store`;
+    `on_progress(pages done, pages in all)` after each batch.
 
     `ingested_at` is stamped in each project's provenance (now by default); two ingests of the same pages with
     the same stamp give the same graphs. With `workers` > 1, batches are prepared in that many processes. The
     store writes outside the GIL, in a thread of its own: a few batches at most are in memory at any time. Without
     `personal_data`, persons are left out of the records, and those that earlier ingests stored are withdrawn.
+    With a `history`, each project whose content changed keeps its replaced version there. `before_store(ids)`
+    is called before each batch is written (the dumps mark what they must refresh, in case the run is killed).
     """
-    files = list(iter_page_files(paths))
-    context = BatchContext(uris.base, ingested_at or datetime.now(UTC), parser_version(), personal_data)
     report = IngestReport()
+    files = page_sources(paths, report.page_errors)
+    context = BatchContext(uris.base, ingested_at or datetime.now(UTC), parser_version(), personal_data)
     with report.clock("store"):
         store.replace_graphs(cached_static_graphs(uris.base))
     run = _Run(report, rejected, set(rejected.kept()), context.stamp, len(files), on_progress)
@@ -84,7 +90,7 @@ def ingest(
                 run.settle(*writing)
             flush = run.pages_sent // FLUSH_EVERY_PAGES < (run.pages_sent + batch.pages) // FLUSH_EVERY_PAGES
             run.pages_sent += batch.pages
-            writing = batch, writer.submit(_store, batch, store, uris, flush)
+            writing = batch, writer.submit(_store, batch, _Writer(store, uris, history, before_store, context.stamp), flush)
         if writing is not None:
             run.settle(*writing)
     if not personal_data:
@@ -93,7 +99,7 @@ def ingest(
     return report
 
 
-def _prepared(chunks: list[Sequence[Path]], context: BatchContext, workers: int, stack: ExitStack) -> Iterator[Batch]:
+def _prepared(chunks: list[Sequence[PageSource]], context: BatchContext, workers: int, stack: ExitStack) -> Iterator[Batch]:
     """Prepared batches in order: here, or from worker processes that keep a few batches ahead."""
     if workers <= 1:
         yield from (prepare_batch(chunk, context) for chunk in chunks)
@@ -134,6 +140,7 @@ class _Run:
             self.rejected_ids.discard(prj_id)
         self.report.pages_read += batch.pages
         self.report.records_stored += len(batch.valid)
+        self.report.stored_ids += batch.valid
         self.report.warnings += batch.warnings
         self.report.page_errors += batch.page_errors
         self.report.clock.add(batch.clock)
@@ -150,20 +157,36 @@ def _note_repeats(batch: Batch, read_from: dict[int, str]) -> None:
         read_from[prj_id] = graph.file
 
 
-def _store(batch: Batch, store: GraphStore, uris: UriScheme, flush: bool) -> None:
-    """Replace the batch's project graphs and add to the shared graph in one transaction; a refused batch is
-    narrowed down to its culprit."""
-    shared_graph = uris.graph("shared")
+@dataclass(frozen=True)
+class _Writer:
+    """Where and how each batch is written."""
 
-    def write(graphs: Sequence[MappedGraph]) -> None:
+    store: GraphStore
+    uris: UriScheme
+    history: History | None
+    before_store: Callable[[Sequence[int]], None] | None
+    stamp: datetime
+
+    def write(self, graphs: Sequence[MappedGraph]) -> None:
+        """Replace the graphs' project graphs and add to the shared graph in one transaction; then the history."""
+        uris, store = self.uris, self.store
         # The shared graph is a set: what earlier pages already said about an authority is not stored again.
         shared = dict.fromkeys(t for g in graphs for t in g.shared)
-        store.replace_graphs({uris.project_graph(g.prj_id): g.triples for g in graphs}, add={shared_graph: shared})
+        own = {g.prj_id: g.triples for g in graphs}
+        changes = plan_versions(store, self.history, uris, own, self.stamp) if self.history is not None else []
+        if self.before_store is not None:
+            self.before_store(list(own))
+        store.replace_graphs({uris.project_graph(i): t for i, t in own.items()}, add={uris.graph("shared"): shared})
+        if self.history is not None:
+            apply_versions(self.history, changes)
 
+
+def _store(batch: Batch, writer: _Writer, flush: bool) -> None:
+    """Write the batch; a refused batch is narrowed down to its culprit."""
     with batch.clock("store"):
-        refused = narrow_down(list(batch.valid.values()), write, fatal=(StoreUnavailable,))
+        refused = narrow_down(list(batch.valid.values()), writer.write, fatal=(StoreUnavailable,))
         if flush:
-            store.flush()
+            writer.store.flush()
     for graph, error in refused:
         del batch.valid[graph.prj_id]
         batch.reject(graph, f"the store refused the graph ({type(error).__name__}: {error})")

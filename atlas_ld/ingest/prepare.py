@@ -11,12 +11,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from pathlib import Path
 from typing import TypeVar
 
 import pyoxigraph as ox
 
 from atlas_ld.ingest.report import Finding, StageClock
+from atlas_ld.ingest.sources import ArchivedPage, PageSource
 from atlas_ld.mapping.project import map_record, static_graphs
 from atlas_ld.parse import read_page
 from atlas_ld.records import PageError, ProjectRecord
@@ -86,7 +86,7 @@ def cached_static_graphs(base_uri: str) -> Mapping[str, Sequence[ox.Triple]]:
     return static_graphs(UriScheme(base_uri))
 
 
-def prepare_batch(paths: Sequence[Path], context: BatchContext) -> Batch:
+def prepare_batch(paths: Sequence[PageSource], context: BatchContext) -> Batch:
     """Parse, map and validate one batch of pages; a page or record that fails is reported, never raised."""
     batch = Batch(pages=len(paths))
     mapped: dict[int, MappedGraph] = {}
@@ -113,9 +113,9 @@ def read_again(prj_id: int, file: str, earlier: str) -> Finding:
     return Finding(file, f"prjId {prj_id} also read from {earlier}; this page wins")
 
 
-def _read(path: Path, batch: Batch) -> ProjectRecord | None:
+def _read(path: PageSource, batch: Batch) -> ProjectRecord | None:
     try:
-        record = read_page(path)
+        record = path.read() if isinstance(path, ArchivedPage) else read_page(path)
     except PageError as error:
         batch.page_errors.append(Finding(str(path), error.message, error.line))
         return None
@@ -126,7 +126,7 @@ def _read(path: Path, batch: Batch) -> ProjectRecord | None:
     return record
 
 
-def _map(record: ProjectRecord, path: Path, context: BatchContext, batch: Batch) -> MappedGraph | None:
+def _map(record: ProjectRecord, path: PageSource, context: BatchContext, batch: Batch) -> MappedGraph | None:
     try:
         if not context.personal_data:
             record = record.without_persons()

@@ -83,6 +83,8 @@ class IngestReport:
     rejected: list[Rejection] = field(default_factory=list)
     page_errors: list[Finding] = field(default_factory=list)
     clock: StageClock = field(default_factory=StageClock)
+    stored_ids: list[int] = field(default_factory=list)  # the projects written, for the dumps to refresh
+    withdrawn: list[int] = field(default_factory=list)  # the projects taken out of the published view
 
     @property
     def stage_seconds(self) -> dict[str, float]:
@@ -98,6 +100,7 @@ class IngestReport:
             f"{_count(self.pages_read, 'page')} read, {_count(self.records_stored, 'record')} stored, "
             f"{_count(len(self.warnings), 'warning')}, {_count(len(self.rejected), 'record')} rejected, "
             f"{_count(len(self.page_errors), 'page')} not read"
+            + (f", {_count(len(self.withdrawn), 'project')} withdrawn" if self.withdrawn else "")
         )
 
 

@@ -35,6 +35,8 @@ class Provenance(ProjectBuilder):
                 self.add(source, PROV.hadPrimarySource, NamedNode(r.source_url))
             except ValueError:  # not an IRI: keep what the page's address was, as written
                 self.add(source, DCTERMS.source, Literal(r.source_url))
+        if r.fetched_at is not None:  # the page as kept was made when it was fetched from its primary source
+            self.add(source, PROV.generatedAtTime, date_time(r.fetched_at))
         if r.footer_year is not None:
             self.add(source, DCTERMS.dateCopyrighted, year(r.footer_year))
         self.add(activity, RDF.type, PROV.Activity)
