@@ -65,7 +65,7 @@ def test_ingest_prints_a_summary_with_warnings_by_file_and_line(ingested: tuple[
 def test_ingest_writes_the_store_and_the_dumps_into_the_data_folder(data_dir: Path) -> None:
     data = DataDir(data_dir)
     assert data.has_store()
-    names = sorted(p.name for p in data.dumps.iterdir())
+    names = sorted(p.name for p in data.dumps.iterdir() if not p.name.startswith("."))
     assert names == ["atlas.jsonld.gz", "atlas.nq.gz", "atlas.nt.gz", "atlas.ttl.gz"]
     dumped = set(ox.parse(gzip.decompress((data.dumps / "atlas.nq.gz").read_bytes()), ox.RdfFormat.N_QUADS))
     assert dumped == stored_quads(data_dir)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from support.cli import run, runner
 
-from atlas_ld import cli
+from atlas_ld.commands import base as commands_base
 from atlas_ld.bundled import examples_dir
 from atlas_ld.cli import app
 from atlas_ld.settings import Settings
@@ -136,13 +136,13 @@ def test_dump_takes_base_uri_and_it_reaches_the_opening_of_the_store(
 ) -> None:
     """Behind a SPARQL server, the store dumps the graphs under the base: the base of the command line."""
     opened: list[Settings] = []
-    real_open = cli.open_store
+    real_open = commands_base.open_store
 
     def open_store(settings: Settings, *, read_only: bool) -> object:
         opened.append(settings)
         return real_open(settings, read_only=read_only)
 
-    monkeypatch.setattr(cli, "open_store", open_store)
+    monkeypatch.setattr(commands_base, "open_store", open_store)
     base = "https://data.example.test/atlas/"
     result = runner.invoke(app, ["dump", "--store", str(data_dir), "--base-uri", base, "--format", "nquads"])
     assert result.exit_code == 0

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from atlas_ld.store.embedded import EmbeddedStore
+from atlas_ld.store.history import HISTORY_FILE
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,11 @@ class DataDir:
     def harvest(self) -> Path:
         """The mirror of the live Atlas that `atlas-ld harvest` keeps: WARC files and their index."""
         return self.root / "harvest"
+
+    @property
+    def history(self) -> Path:
+        """Every replaced or withdrawn version of each project (see `atlas_ld.store.history`), for Memento."""
+        return self.root / HISTORY_FILE
 
     def has_store(self) -> bool:
         """True once an ingest has created the store; reading commands refuse to create an empty one."""
