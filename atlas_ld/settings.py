@@ -22,10 +22,10 @@ ENV_PREFIX = "ATLAS_LD_"
 # What a flag variable (ATLAS_LD_ENABLE_UPDATE=...) may say to be on; anything else, empty included, is off.
 _TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 # The `commands` of a setting whose flag every command takes.
-EVERY_COMMAND = ("ingest", "validate", "dump", "stats", "serve", "harvest")
-_READERS = EVERY_COMMAND[:-1]  # harvest never reads the store, so it needs no union of its graphs
+EVERY_COMMAND = ("ingest", "validate", "dump", "stats", "serve", "harvest", "update")
+_READERS = tuple(c for c in EVERY_COMMAND if c != "harvest")  # harvest never reads the store
 # The commands that write the store or serve it: only they use its update URLs and the data folder.
-_WRITERS = ("ingest", "serve")
+_WRITERS = ("ingest", "serve", "update")
 
 
 def _setting(
@@ -161,7 +161,7 @@ class Settings(BaseSettings):
         "Site that harvest fetches detail pages from: a project's page is {site}detailProjet.html?criteres.prjId={id}.",
         flag="--site",
         metavar="URL",
-        commands=("harvest",),
+        commands=("harvest", "update"),
         panel="Harvest",
     )
     harvest_rate: float = _setting(
@@ -169,7 +169,7 @@ class Settings(BaseSettings):
         "Most requests per second that harvest sends, one at a time; a robots.txt Crawl-delay can only slow it.",
         flag="--rate",
         metavar="R",
-        commands=("harvest",),
+        commands=("harvest", "update"),
         panel="Harvest",
     )
     harvest_contact: str = _setting(
@@ -177,7 +177,7 @@ class Settings(BaseSettings):
         "How the site can reach whoever harvests it (URL or mailto:), in the User-Agent; empty: ATLAS_LD_CONTACT_URL.",
         flag="--contact",
         metavar="URL",
-        commands=("harvest",),
+        commands=("harvest", "update"),
         panel="Harvest",
     )
     personal_data: bool = _setting(
@@ -185,7 +185,7 @@ class Settings(BaseSettings):
         "Set, ingest leaves persons (embassy staff, partner contacts, volunteers: names, e-mails) out of the store, "
         "and withdraws those stored before, so no page, dump or query shows them.",
         flag="--no-personal-data",
-        commands=("ingest",),
+        commands=("ingest", "update"),
         env="ATLAS_LD_NO_PERSONAL_DATA",
         inverted=True,
     )

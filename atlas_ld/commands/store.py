@@ -32,9 +32,17 @@ from atlas_ld.commands.base import (
 )
 from atlas_ld.ingest.pipeline import IngestReport, ingest
 from atlas_ld.ingest.rejected import RejectedRecords
-from atlas_ld.publish.dumps import FORMATS, dump_store, dump_to_file, write_dumps
+from atlas_ld.publish.dumps import (
+    FORMATS,
+    DumpFile,
+    dump_store,
+    dump_to_file,
+    mark_stale,
+    write_dumps,
+)
 from atlas_ld.publish.stats import count_resources
 from atlas_ld.settings import Settings
+from atlas_ld.store.base import GraphStore
 from atlas_ld.store.datadir import DataDir
 from atlas_ld.uris import UriScheme
 from atlas_ld.validation.shacl import DEFAULT_BATCH_SIZE
@@ -78,31 +86,44 @@ def ingest_command(
         raise typer.BadParameter("give at least one PATH, or --examples", param_hint="PATH...")
     data = DataDir(settings.data_folder)
     graph_store = open_graph_store(settings, read_only=False)
+    uris = UriScheme(settings.base_uri)
     columns = (TextColumn("Ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("pages"), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("ingest", total=None)
         report = ingest(
             targets,
             graph_store,
-            UriScheme(settings.base_uri),
+            uris,
             RejectedRecords(data.rejected, base_uri=settings.base_uri),
+            history=data.open_history(),
+            before_store=lambda ids: mark_stale(data.dumps, ids),
             batch_size=batch_size,
             workers=workers or os.cpu_count() or 1,
             on_progress=lambda done, total: progress.update(task, completed=done, total=total),
             personal_data=settings.personal_data,
         )
     graph_store.flush()
-    _print_summary(report, data, verbose=verbose)
+    print_summary(report, data, verbose=verbose)
     if report.pages_read == len(report.page_errors):
         # Nothing went in: a wrong folder or a batch of broken files is a failed run, not an empty success.
         raise fail("no page could be read: " + ", ".join(str(target) for target in targets))
     if dumps:
-        with console.status("Writing the dumps"):
-            written = write_dumps(graph_store, data.dumps)
-        output.print(f"dumps: {', '.join(d.path.name for d in written)} in {data.dumps}", highlight=False)
+        # Persons withdrawn from every project change every part of the dumps.
+        changed = report.stored_ids if settings.personal_data else None
+        print_dumps(write_dumps_shown(graph_store, data, uris, changed), data)
 
 
-def _print_summary(report: IngestReport, data: DataDir, *, verbose: bool) -> None:
+def write_dumps_shown(store: GraphStore, data: DataDir, uris: UriScheme, changed: list[int] | None) -> list[DumpFile]:
+    """Refresh the dumps for the projects `changed` (None: all), with a spinner meanwhile."""
+    with console.status("Writing the dumps"):
+        return write_dumps(store, data.dumps, changed=changed, uris=uris)
+
+
+def print_dumps(written: list[DumpFile], data: DataDir) -> None:
+    output.print(f"dumps: {', '.join(d.path.name for d in written)} in {data.dumps}", highlight=False)
+
+
+def print_summary(report: IngestReport, data: DataDir, *, verbose: bool) -> None:
     output.print(report.summary(), highlight=False)
     timing = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in report.stage_seconds.items())
     output.print(f"time: {timing}", highlight=False)

@@ -45,7 +45,7 @@ class HarvestReport:
     no_project: int = 0
     refused: int = 0
     resumed: int = 0
-    run_started: str = ""  # the index time this run (or the run it resumed) began: what it kept is newer
+    finished: str = ""  # the index time the run ended: what the mirror keeps later, it has not seen
     failed: list[tuple[int, str]] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
 
@@ -90,7 +90,7 @@ def harvest(
     _repair(mirror, index)
     started_at = index.begin_run()
     fetcher = Fetcher(user_agent=user_agent, rate=rate, timeout=timeout, backoff=backoff)
-    report = HarvestReport(run_started=started_at)
+    report = HarvestReport()
     appender = WarcAppender(mirror / f"atlas-{datetime.now().strftime('%Y%m%d%H%M%S%f')}.warc.gz")
     try:
         fetcher.read_robots(site)
@@ -98,7 +98,7 @@ def harvest(
             _one(prj_id, page_url(site, prj_id), fetcher, index, appender, report, started_at)
             if on_progress is not None:
                 on_progress(report)
-        index.end_run(started_at)
+        report.finished = index.end_run(started_at)
     finally:
         appender.close()
         if appender.path.exists() and appender.path.stat().st_size == 0:

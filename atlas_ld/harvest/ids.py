@@ -71,3 +71,6 @@ class IdRanges:
 
     def __len__(self) -> int:
         return sum(last - first + 1 for first, last in self.ranges)
+
+    def __contains__(self, prj_id: object) -> bool:
+        return isinstance(prj_id, int) and any(first <= prj_id <= last for first, last in self.ranges)

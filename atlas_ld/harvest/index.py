@@ -95,9 +95,12 @@ class Index:
             self._db.execute("INSERT INTO runs (started_at) VALUES (?)", (started,))
         return started
 
-    def end_run(self, started_at: str) -> None:
+    def end_run(self, started_at: str) -> str:
+        """Mark the run finished; returns when, as an index time."""
+        finished = now_text()
         with self._db:
-            self._db.execute("UPDATE runs SET finished_at = ? WHERE started_at = ?", (now_text(), started_at))
+            self._db.execute("UPDATE runs SET finished_at = ? WHERE started_at = ?", (finished, started_at))
+        return finished
 
     def latest_entries(self) -> Iterator[Entry]:
         """The latest entry of every id, in id order, read as a stream."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from atlas_ld.store.embedded import EmbeddedStore
-from atlas_ld.store.history import HISTORY_FILE
+from atlas_ld.store.history import HISTORY_FILE, History
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,16 @@ class DataDir:
     def history(self) -> Path:
         """Every replaced or withdrawn version of each project (see `atlas_ld.store.history`), for Memento."""
         return self.root / HISTORY_FILE
+
+    @property
+    def published_harvest(self) -> Path:
+        """When the harvest that the last `atlas-ld update` published began: the next update starts from there."""
+        return self.root / "published-harvest"
+
+    def open_history(self) -> History:
+        """The history, for writing (created with the data folder when missing)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        return History(self.history)
 
     def has_store(self) -> bool:
         """True once an ingest has created the store; reading commands refuse to create an empty one."""
