@@ -56,7 +56,7 @@ def ingest(
     rejected: RejectedRecords,
     *,
     history: History | None = None,
-    before_store: Callable[[Sequence[int]], None] | None = None,
+    before_store: Callable[[Sequence[int | str]], None] | None = None,
     ingested_at: datetime | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     workers: int = 1,
@@ -71,13 +71,17 @@ def ingest(
     store writes outside the GIL, in a thread of its own: a few batches at most are in memory at any time. Without
     `personal_data`, persons are left out of the records, and those that earlier ingests stored are withdrawn.
     With a `history`, each project whose content changed keeps its replaced version there. `before_store(ids)`
-    is called before each batch is written (the dumps mark what they must refresh, in case the run is killed).
+    is called before each batch is written, with the ids of its projects and the IRIs of the other graphs that
+    change (the dumps mark what they must refresh, in case the run is killed).
     """
     report = IngestReport()
     files = page_sources(paths, report.page_errors)
     context = BatchContext(uris.base, ingested_at or datetime.now(UTC), parser_version(), personal_data)
+    static = cached_static_graphs(uris.base)
+    if before_store is not None:
+        before_store(list(static))  # small graphs: their parts of the dumps are cheap to write again
     with report.clock("store"):
-        store.replace_graphs(cached_static_graphs(uris.base))
+        store.replace_graphs(static)
     run = _Run(report, rejected, set(rejected.kept()), context.stamp, len(files), on_progress)
     read_from: dict[int, str] = {}
     chunks = list(chunked(files, batch_size))
@@ -164,19 +168,20 @@ class _Writer:
     store: GraphStore
     uris: UriScheme
     history: History | None
-    before_store: Callable[[Sequence[int]], None] | None
+    before_store: Callable[[Sequence[int | str]], None] | None
     stamp: datetime
 
     def write(self, graphs: Sequence[MappedGraph]) -> None:
         """Replace the graphs' project graphs and add to the shared graph in one transaction; then the history."""
         uris, store = self.uris, self.store
         # The shared graph is a set: what earlier pages already said about an authority is not stored again.
-        shared = dict.fromkeys(t for g in graphs for t in g.shared)
+        shared_graph = uris.graph("shared")
+        shared = store.absent(shared_graph, dict.fromkeys(t for g in graphs for t in g.shared))
         own = {g.prj_id: g.triples for g in graphs}
         changes = plan_versions(store, self.history, uris, own, self.stamp) if self.history is not None else []
         if self.before_store is not None:
-            self.before_store(list(own))
-        store.replace_graphs({uris.project_graph(i): t for i, t in own.items()}, add={uris.graph("shared"): shared})
+            self.before_store([*own, *([shared_graph] if shared else [])])
+        store.replace_graphs({uris.project_graph(i): t for i, t in own.items()}, add={shared_graph: shared})
         if self.history is not None:
             apply_versions(self.history, changes)
 

@@ -46,7 +46,7 @@ def update(
     history: History,
     published_mark: Path,
     *,
-    before_store: Callable[[Sequence[int]], None] | None = None,
+    before_store: Callable[[Sequence[int | str]], None] | None = None,
     harvest_options: dict[str, Any],
     workers: int = 1,
     personal_data: bool = True,

@@ -1,6 +1,6 @@
 """The dumps of the whole store (Turtle, N-Triples, N-Quads, JSON-LD), optionally gzipped: streamed by the
 store's own serialiser, and the set published in the data folder's `dumps/` (what each file is, what is there
-now, how to remake them all after an ingest).
+now, how to bring them up to date after an ingest: joined from cached parts, see `dump_parts`).
 
 The serialiser writes straight into the output (a file, stdout, or a gzip stream over either), so memory stays
 flat whatever the size of the graph.
@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +23,18 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from atlas_ld.publish.dump_parts import (
+    GZIP_LEVEL,
+    FormatParts,
+    Layout,
+    bucket_of,
+    parts_folder,
+    project_id_of,
+    replacing,
+)
+from atlas_ld.publish.dump_stale import StaleMarks, mark_stale
 from atlas_ld.store.base import GraphStore
+from atlas_ld.uris import UriScheme
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -33,8 +42,6 @@ FORMATS: dict[str, ox.RdfFormat] = {
     "nquads": ox.RdfFormat.N_QUADS,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
-# Level 6 is zlib's default: most of the size gain of level 9 at a fraction of its time.
-GZIP_LEVEL = 6
 
 
 def dump_file_name(format_name: str, *, compressed: bool = False) -> str:
@@ -70,22 +77,10 @@ def _write(store: GraphStore, output: IO[bytes], rdf_format: ox.RdfFormat) -> No
         store.dump(output, rdf_format, graph=graph)
 
 
-@contextmanager
-def _replacing(path: Path) -> Iterator[IO[bytes]]:
-    """Write beside `path`, then swap it in: a server never serves a half-written dump."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("wb") as out:
-            yield out
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def dump_to_file(store: GraphStore, path: Path, format_name: str, *, compressed: bool = False) -> Path:
     """Dump the store to `path` (created with its folders, replaced atomically); returns the path."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _replacing(path) as out:
+    with replacing(path) as out:
         dump_store(store, out, format_name, compressed=compressed)
     return path
 
@@ -182,8 +177,32 @@ def current_dumps(dumps_dir: Path) -> list[DumpFile]:
     return [d for d in (current_dump(dumps_dir, f) for f in PUBLISHED) if d is not None]
 
 
-def write_dumps(store: GraphStore, dumps_dir: Path) -> list[DumpFile]:
-    """Rewrite every published dump from the store (each file swapped in whole); call it after an ingest."""
-    for dump in PUBLISHED:
-        dump_to_file(store, dumps_dir / dump.file_name, dump.name, compressed=True)
+def write_dumps(
+    store: GraphStore, dumps_dir: Path, *, changed: Iterable[int | str] | None = None, uris: UriScheme | None = None
+) -> list[DumpFile]:
+    """Bring every published dump up to date with the store (each file swapped in whole); call it after an ingest.
+
+    A dump is joined from cached parts (`dump_parts`). Without `changed` every part is remade. With the ids of the
+    projects whose graphs changed (or went) since the last call, and the IRIs of other graphs that changed, only
+    the parts holding those graphs, or graphs that `mark_stale` recorded and no refresh has caught up yet;
+    `changed` is recorded so too until every dump is swapped in, so that the next call finishes a refresh killed
+    halfway. `uris` tells project graphs from
+    the others; without it, graphs named `.../graph/project/<digits>` are projects'.
+    """
+    dumps_dir.mkdir(parents=True, exist_ok=True)
+    every = [FormatParts(parts_folder(dumps_dir) / dump.name, FORMATS[dump.name]) for dump in PUBLISHED]
+    if changed is None:
+        for parts in every:
+            parts.forget()
+    else:
+        mark_stale(dumps_dir, changed)
+    stale = StaleMarks.read(dumps_dir)
+    layout = Layout.of(store.named_graphs(), uris.prj_id_of_graph if uris is not None else project_id_of)
+    buckets = None if changed is None else {bucket_of(i) for i in stale.ids}
+    graphs = None if changed is None else stale.graphs
+    for dump, parts in zip(PUBLISHED, every, strict=True):
+        parts.refresh(store, layout, buckets, graphs)
+        with replacing(dumps_dir / dump.file_name) as out:
+            parts.join(layout, out)
+    stale.forget()
     return current_dumps(dumps_dir)

@@ -60,6 +60,10 @@ class GraphStore(Protocol):
 
     def named_graphs(self) -> list[str]: ...
 
+    def absent(self, graph: str, triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+        """The triples that `graph` does not hold yet; a store that cannot tell cheaply gives them all. An ingest
+        adds only those to the shared graph, and knows whether the dumps' part of it must be written again."""
+
     def dump(self, output: IO[bytes], format: ox.RdfFormat, *, graph: str | None = None) -> None:
         """Stream the dataset (or one graph) to `output` in `format`."""
 

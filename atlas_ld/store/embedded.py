@@ -109,6 +109,10 @@ class EmbeddedStore:
                     found.update(dict.fromkeys(q.triple for q in store.quads_for_pattern(s, p, o)))
         return list(found)
 
+    def absent(self, graph: str, triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+        name = ox.NamedNode(graph)
+        return [t for t in triples if ox.Quad(t.subject, t.predicate, t.object, name) not in self._store]
+
     def named_graphs(self) -> list[str]:
         return [g.value for g in self._current.named_graphs() if isinstance(g, ox.NamedNode)]
 

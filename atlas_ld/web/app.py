@@ -19,6 +19,7 @@ from atlas_ld.sparql.endpoint import query_runner
 from atlas_ld.sparql.errors import QueryError
 from atlas_ld.sparql.runner import QueryRunner
 from atlas_ld.store.base import GraphStore, StoreRefused, StoreUnavailable
+from atlas_ld.store.datadir import DataDir
 from atlas_ld.store.until_next_write import UntilNextWrite
 from atlas_ld.uris import UriScheme
 from atlas_ld.web.errors import (
@@ -26,12 +27,14 @@ from atlas_ld.web.errors import (
     handle_query_error,
     handle_store_error,
 )
+from atlas_ld.web.memento import HistoryReader
 from atlas_ld.web.middleware import LIMIT_RESPONSES, HeadAsGet, RequestLimits
 from atlas_ld.web.routes import (
     catalog,
     dereference,
     dumps,
     graph_store,
+    history,
     pages,
     sparql,
     void,
@@ -47,9 +50,10 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     if settings.enable_update and not settings.update_token:
         raise ValueError("updates are on but ATLAS_LD_UPDATE_TOKEN is empty: set it in the environment")
     queries = query_runner(settings, store)
+    past = HistoryReader(DataDir(settings.data_folder).history)
     # No /docs or /redoc: they load their scripts from a CDN. /openapi.json describes the API.
     app = FastAPI(
-        lifespan=_running(queries),
+        lifespan=_running(queries, past),
         title="atlas-ld",
         version=__version__,
         description="Linked data of the Atlas français de la coopération décentralisée: SPARQL 1.1 endpoint, "
@@ -61,6 +65,7 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.queries = queries
+    app.state.history = past
     app.state.uris = uris = UriScheme(settings.base_uri)
     # Counts, facets, statistics and labels cost far more than a page on a large store: kept until its next write.
     app.state.kept = UntilNextWrite(store, max_entries=10_000)
@@ -78,6 +83,7 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     base_path = uris.root.rstrip("/")
     app.include_router(dereference.router, prefix=base_path)
     app.include_router(pages.router, prefix=base_path)
+    app.include_router(history.router, prefix=base_path)
     app.mount("/static", StaticFiles(directory=bundled("web", "static")), name="static")
 
     # Added innermost first: CORS sees every request, limits come before any work, HEAD drops the body last.
@@ -93,15 +99,20 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-        allow_headers=["Accept", "Accept-Language", "Content-Type", "If-None-Match", "If-Modified-Since"],
-        expose_headers=["Content-Length", "ETag", "Last-Modified", "Link", "Location", "Vary", *_QUERY_HEADERS],
+        allow_headers=[
+            "Accept", "Accept-Datetime", "Accept-Language", "Content-Type", "If-None-Match", "If-Modified-Since"
+        ],
+        expose_headers=[
+            "Content-Length", "ETag", "Last-Modified", "Link", "Location", "Memento-Datetime", "Vary", *_QUERY_HEADERS
+        ],
         max_age=86400,
     )
     return app
 
 
-def _running(queries: QueryRunner) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """The app's lifespan: the query runner is ready before the first request and let go after the last."""
+def _running(queries: QueryRunner, past: HistoryReader) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: the query runner is ready before the first request; it and the history file are let go
+    after the last."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -110,5 +121,6 @@ def _running(queries: QueryRunner) -> Callable[[FastAPI], AbstractAsyncContextMa
             yield
         finally:
             queries.close()
+            past.close()
 
     return lifespan

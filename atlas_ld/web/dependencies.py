@@ -22,6 +22,7 @@ from atlas_ld.store.base import GraphStore
 from atlas_ld.store.datadir import DataDir
 from atlas_ld.uris import UriScheme
 from atlas_ld.web.errors import forbidden_update, unauthorized
+from atlas_ld.web.memento import HistoryReader
 from atlas_ld.web.views.browse import Browser
 from atlas_ld.web.views.store_queries import Kept
 
@@ -66,6 +67,11 @@ def dumps_folder_of(request: Request) -> Path:
     return DataDir(settings_of(request).data_folder).dumps
 
 
+def history_of(request: Request) -> HistoryReader:
+    """The projects' past versions, for Memento: read from the data folder's history file, never from the store."""
+    return request.app.state.history  # type: ignore[no-any-return]
+
+
 def _on_the_loop(read: Callable[[Request], T]) -> Callable[[Request], Awaitable[T]]:
     """`read` as a dependency run on the event loop: FastAPI runs a plain function in a worker thread, a cost
     that reading `app.state` does not need on every page and dereference."""
@@ -82,6 +88,7 @@ ServedUris = Annotated[UriScheme, Depends(_on_the_loop(uris_of))]
 KeptValues = Annotated[Kept, Depends(_on_the_loop(kept_of))]
 Labels = Annotated[LabelCache, Depends(_on_the_loop(labels_of))]
 DumpsFolder = Annotated[Path, Depends(_on_the_loop(dumps_folder_of))]
+ServedHistory = Annotated[HistoryReader, Depends(_on_the_loop(history_of))]
 
 
 async def browser_of(store: ServedStore, uris: ServedUris, kept: KeptValues, labels: Labels) -> Browser:

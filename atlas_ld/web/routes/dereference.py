@@ -26,9 +26,21 @@ from atlas_ld.store.base import GraphStore
 from atlas_ld.uris import UriScheme
 from atlas_ld.vocab import prefixes
 from atlas_ld.web.conditional import Validators
-from atlas_ld.web.dependencies import Labels, ServedSettings, ServedStore, ServedUris
+from atlas_ld.web.dependencies import (
+    Labels,
+    ServedHistory,
+    ServedSettings,
+    ServedStore,
+    ServedUris,
+)
 from atlas_ld.web.html import render
 from atlas_ld.web.links import alternates_header, suffix_of
+from atlas_ld.web.memento import (
+    ORIGINAL_RESPONSES,
+    HistoryReader,
+    ProjectPast,
+    gone_page,
+)
 from atlas_ld.web.negotiation import choose
 from atlas_ld.web.rdf_documents import GRAPH_OFFERS
 
@@ -65,6 +77,14 @@ def not_found_document(request: Request, offer: Offer, iri: str, root: str) -> R
     return Response(body, status_code=404, media_type=offer.media_type, headers=VARY)
 
 
+def gone_document(request: Request, offer: Offer, past: ProjectPast, store: GraphStore) -> Response:
+    """410 for a withdrawn project, in the representation asked for: since when, and its last version."""
+    if offer == HTML:
+        return gone_page(request, past, store)
+    body = serialise(past.gone_triples(), offer, past.uris.base)
+    return Response(body, status_code=410, media_type=offer.media_type)
+
+
 _RDF_CONTENT: dict[str, Any] = {offer.media_type: {} for offer in GRAPH_OFFERS}
 _SEE_OTHER_DOC: dict[int | str, dict[str, Any]] = {
     303: {"description": "See Other: the HTML page (for browsers) or the RDF description, by Accept."},
@@ -78,9 +98,13 @@ _DATA_DOC: dict[int | str, dict[str, Any]] = {
     404: {"description": "Unknown resource: an empty graph in the same format.", "content": {**_RDF_CONTENT, **_TEXT}},
     406: {"description": "Unknown suffix.", "content": _TEXT},
 }
+_GONE = {410: {"description": "A project withdrawn from the Atlas: since when, and its last version (memento).",
+               "content": {**_RDF_CONTENT, "text/html": {}}}}
+_PROJECT_SEE_OTHER_DOC = {**_SEE_OTHER_DOC, **ORIGINAL_RESPONSES, **_GONE}
+_PROJECT_DATA_DOC = {**_DATA_DOC, **ORIGINAL_RESPONSES, 410: {**_GONE[410], "content": _RDF_CONTENT}}
 # HTML comes last among equals, so `*/*` (curl) or no Accept gets Turtle and only a client that names text/html
 # above the RDF types (a browser) gets the page.
-_PAGE_OR_DATA: tuple[Offer, ...] = (*GRAPH_OFFERS, HTML)
+PAGE_OR_DATA: tuple[Offer, ...] = (*GRAPH_OFFERS, HTML)
 
 router = APIRouter(tags=["Linked data"], default_response_class=Response)
 """The /id/, /def/ and /data/ routes; mounted with the base URI's path as prefix (`UriScheme.root`)."""
@@ -94,11 +118,12 @@ class LinkedData:
     store: GraphStore
     uris: UriScheme
     labels: LabelCache
+    history: HistoryReader
 
     def redirect(self, request: Request, iri: str) -> Response:
         """303 to the page or to the description in the negotiated format; 404 in that format when nothing is
         known."""
-        offer = choose(_PAGE_OR_DATA, request)
+        offer = choose(PAGE_OR_DATA, request)
         if not resource_exists(self.store, iri):
             return not_found_document(request, offer, iri, self.uris.root)
         uris = self.uris
@@ -127,17 +152,42 @@ class LinkedData:
         headers = {**validators.headers(), "Link": alternates_header(self.uris, iri)}
         return Response(serialise(found, offer, base_uri), media_type=offer.media_type, headers=headers)
 
+    def original(
+        self, request: Request, key: str, offer: Offer, answer: Callable[[], Response], *, suffix: str | None, vary: str
+    ) -> Response:
+        """`answer()`, unless the thing is a project with a history: then a TimeGate (302 by Accept-Datetime, to
+        the memento's document of `suffix`), 410 once withdrawn, and the Memento links on every answer."""
+        past = ProjectPast.of(self.history, self.uris, key)
+        if past is None:
+            return answer()
+        gate = past.timegate(request, lambda version: past.memento(version.number, suffix), vary)
+        if gate is not None:
+            return gate
+        response = answer()
+        if response.status_code == 404 and past.withdrawn is not None:
+            response = gone_document(request, offer, past, self.store)
+        return past.decorate(response, vary)
 
-async def linked_data(settings: ServedSettings, store: ServedStore, uris: ServedUris, labels: Labels) -> LinkedData:
-    return LinkedData(settings, store, uris, labels)
+
+async def linked_data(
+    settings: ServedSettings, store: ServedStore, uris: ServedUris, labels: Labels, history: ServedHistory
+) -> LinkedData:
+    return LinkedData(settings, store, uris, labels, history)
 
 
 Served = Annotated[LinkedData, Depends(linked_data)]
 
 
-@router.get("/id/{key:path}", responses=_SEE_OTHER_DOC, status_code=303, summary="A thing: 303 to its page or its data")
+@router.get(
+    "/id/{key:path}", responses=_PROJECT_SEE_OTHER_DOC, status_code=303, summary="A thing: 303 to its page or its data"
+)
 def thing(request: Request, key: str, served: Served) -> Response:
-    return served.redirect(request, served.uris.thing(key))
+    offer = choose(PAGE_OR_DATA, request)
+    # A browser's memento is the negotiated URI-M, which the TimeMap lists; an RDF client's, its document.
+    suffix = None if offer == HTML else suffix_of(offer)
+    return served.original(
+        request, key, offer, lambda: served.redirect(request, served.uris.thing(key)), suffix=suffix, vary="Accept"
+    )
 
 
 @router.get("/def/", responses=_SEE_OTHER_DOC, status_code=303, summary="The vocabulary: 303 to its page or its data")
@@ -163,7 +213,12 @@ def country_data(request: Request, iso3: str, ext: str, served: Served) -> Respo
     return served.document(request, ext, iri, lambda: served.description(iri))
 
 
-@router.get("/data/{key:path}.{ext}", responses=_DATA_DOC, summary="A thing's description as RDF")
+@router.get("/data/{key:path}.{ext}", responses=_PROJECT_DATA_DOC, summary="A thing's description as RDF")
 def thing_data(request: Request, key: str, ext: str, served: Served) -> Response:
     iri = served.uris.thing(key)
-    return served.document(request, ext, iri, lambda: served.description(iri))
+    offer = choose(GRAPH_OFFERS, suffix=ext)
+
+    def answer() -> Response:
+        return served.document(request, ext, iri, lambda: served.description(iri))
+
+    return served.original(request, key, offer, answer, suffix=suffix_of(offer), vary="")

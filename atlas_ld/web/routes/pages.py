@@ -1,7 +1,8 @@
 """The HTML pages: the home page (counts, search, filters), one page per resource under /page/, the vocabulary.
 
 Each page is chosen from the resource's types (see `views.pages.ViewBuilder.kind`), carries schema.org JSON-LD and
-`<link rel="alternate">` to every RDF format, and answers 304 while the store has not changed.
+`<link rel="alternate">` to every RDF format, and answers 304 while the store has not changed. A project's page
+with a history is a Memento TimeGate too, and 410 Gone once the project is withdrawn (`atlas_ld.web.memento`).
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from atlas_ld.vocab import DCTERMS, atlas_namespace
 from atlas_ld.web.conditional import Validators
 from atlas_ld.web.dependencies import (
     ServedBrowser,
+    ServedHistory,
     ServedSettings,
     ServedStore,
     ServedUris,
 )
 from atlas_ld.web.html import render
 from atlas_ld.web.links import alternates
+from atlas_ld.web.memento import ORIGINAL_RESPONSES, ProjectPast, gone_page
 from atlas_ld.web.views import schema_org
 from atlas_ld.web.views.pages import ViewBuilder
 from atlas_ld.web.views.resource_page import (
@@ -110,9 +113,28 @@ def country(request: Request, iso3: str, validators: PageVersion, settings: Serv
     return resource_page(request, views.uris.country(iso3), "country", validators, settings, views)
 
 
-@router.get("/page/{key:path}", summary="A thing's page", responses={404: {"description": "Unknown resource."}})
-def thing(request: Request, key: str, validators: PageVersion, settings: ServedSettings, views: Views) -> Response:
-    return resource_page(request, views.uris.thing(key), None, validators, settings, views)
+@router.get(
+    "/page/{key:path}",
+    summary="A thing's page",
+    responses={
+        404: {"description": "Unknown resource."},
+        410: {"description": "A project withdrawn from the Atlas: since when, and a link to its last version."},
+        **ORIGINAL_RESPONSES,
+    },
+)
+def thing(
+    request: Request, key: str, validators: PageVersion, settings: ServedSettings, views: Views, history: ServedHistory
+) -> Response:
+    past = ProjectPast.of(history, views.uris, key)
+    if past is None:
+        return resource_page(request, views.uris.thing(key), None, validators, settings, views)
+    gate = past.timegate(request, lambda version: past.memento(version.number))
+    if gate is not None:
+        return gate
+    response = resource_page(request, past.iri, None, validators, settings, views)
+    if response.status_code == 404 and past.withdrawn is not None:
+        response = gone_page(request, past, views.browser.store)
+    return past.decorate(response)
 
 
 def resource_page(
