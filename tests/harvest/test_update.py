@@ -8,10 +8,9 @@ import gzip
 from pathlib import Path
 
 import pyoxigraph as ox
-from support.atlas_site import EXAMPLE_IDS, AtlasSite
+from support.atlas_site import EXAMPLE_IDS, AtlasSite, example_html
 from support.cli import run
 
-from atlas_ld.bundled import examples_dir
 from atlas_ld.harvest.warc import archived_responses
 from atlas_ld.store.datadir import DataDir
 from atlas_ld.store.history import History
@@ -72,7 +71,7 @@ def test_update_publishes_changes_withdraws_the_gone_and_keeps_versions(site: At
     gone = history.versions(15077)
     assert [v.withdrawn for v in gone] == [False, True] and gone[-1].current
 
-    site.pages[15077] = (examples_dir() / "15077.txt").read_bytes()
+    site.pages[15077] = example_html(15077)
     third = _update(site, data)
     assert "1 record stored" in third
     assert URIS.project_graph(15077) in DataDir(data).open_store(read_only=True).named_graphs()

@@ -1,4 +1,4 @@
-"""A stand-in for the live Atlas over real HTTP: the bundled example pages at the site's URL pattern, a robots.txt,
+"""A stand-in for the live Atlas over real HTTP: the example pages, as the site's HTML, at its URL pattern, a robots.txt,
 ETags and 304s, and faults played once each (503, 429 with Retry-After, a body cut short); every request is
 logged with the server's own clock."""
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from atlas_ld.bundled import examples_dir
+from support import DATA
 
 SITE_PATH = "/cncdext/dyn/public/atlas/"
 PAGE_PATH = SITE_PATH + "detailProjet.html"
@@ -25,6 +25,11 @@ TEMPLATE = (
     "<p>Accueil &gt; ???menu.atlas.libelle??? &gt; ???menu.atlas.detailProjet.libelle???</p>"
     "<h1>Atlas français de la coopération décentralisée et des autres actions extérieures</h1></body></html>"
 ).encode()
+
+
+def example_html(prj_id: int) -> bytes:
+    """An example page as the site serves it: its HTML, saved from the live Atlas."""
+    return (DATA / "html" / f"{prj_id}.html").read_bytes()
 
 
 @dataclass(frozen=True)
@@ -42,9 +47,7 @@ class Hit:
 class AtlasSite:
     """What the site holds and how it misbehaves; tests change it between runs."""
 
-    pages: dict[int, bytes] = field(default_factory=lambda: {
-        prj_id: (examples_dir() / f"{prj_id}.txt").read_bytes() for prj_id in EXAMPLE_IDS
-    })
+    pages: dict[int, bytes] = field(default_factory=lambda: {prj_id: example_html(prj_id) for prj_id in EXAMPLE_IDS})
     templates: set[int] = field(default_factory=set)
     robots: str | None = "User-agent: *\nAllow: /\n"
     faults: dict[int, list[str]] = field(default_factory=dict)
@@ -84,9 +87,9 @@ class AtlasSite:
         if handler.headers.get("If-None-Match") == etag:
             return _send(handler, 304, None, headers={"ETag": etag})
         if fault == "cut":
-            return _send(handler, 200, body[: len(body) // 2], "text/plain; charset=utf-8", length=len(body))
-        return _send(handler, 200, body, "text/plain; charset=utf-8", headers={"ETag": etag,
-                                                                              "Last-Modified": LAST_MODIFIED})
+            return _send(handler, 200, body[: len(body) // 2], "text/html; charset=utf-8", length=len(body))
+        return _send(handler, 200, body, "text/html; charset=utf-8", headers={"ETag": etag,
+                                                                             "Last-Modified": LAST_MODIFIED})
 
 
 def _prj_id(query: str) -> int | None:
