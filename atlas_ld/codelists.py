@@ -44,26 +44,29 @@ THEMES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
-# The 17 UN Sustainable Development Goals: (French label as the Atlas writes it, English label).
+# The 17 UN Sustainable Development Goals, with the UN's own short labels (French: un.org/sustainabledevelopment/fr,
+# English: un.org/sustainabledevelopment, as on the goals' icons).
 SDGS: dict[int, tuple[str, str]] = {
-    1: ("Pas de pauvreté", "No poverty"),
-    2: ("Faim zéro", "Zero hunger"),
-    3: ("Bonne santé et bien-être", "Good health and well-being"),
-    4: ("Éducation de qualité", "Quality education"),
-    5: ("Égalité entre les sexes", "Gender equality"),
-    6: ("Eau propre et assainissement", "Clean water and sanitation"),
-    7: ("Énergie propre et d’un coût abordable", "Affordable and clean energy"),
-    8: ("Travail décent et croissance économique", "Decent work and economic growth"),
-    9: ("Industrie, innovation et infrastructure", "Industry, innovation and infrastructure"),
-    10: ("Inégalités réduites", "Reduced inequalities"),
-    11: ("Villes et communautés durables", "Sustainable cities and communities"),
-    12: ("Consommation et production responsables", "Responsible consumption and production"),
-    13: ("Mesures relatives à la lutte contre les changements climatiques", "Climate action"),
-    14: ("Vie aquatique", "Life below water"),
-    15: ("Vie terrestre", "Life on land"),
-    16: ("Paix, justice et institutions efficaces", "Peace, justice and strong institutions"),
-    17: ("Partenariats pour la réalisation des objectifs", "Partnerships for the goals"),
+    1: ("Pas de pauvreté", "No Poverty"),
+    2: ("Faim « zéro »", "Zero Hunger"),
+    3: ("Bonne santé et bien-être", "Good Health and Well-being"),
+    4: ("Éducation de qualité", "Quality Education"),
+    5: ("Égalité entre les sexes", "Gender Equality"),
+    6: ("Eau propre et assainissement", "Clean Water and Sanitation"),
+    7: ("Énergie propre et d’un coût abordable", "Affordable and Clean Energy"),
+    8: ("Travail décent et croissance économique", "Decent Work and Economic Growth"),
+    9: ("Industrie, innovation et infrastructure", "Industry, Innovation and Infrastructure"),
+    10: ("Inégalités réduites", "Reduced Inequalities"),
+    11: ("Villes et communautés durables", "Sustainable Cities and Communities"),
+    12: ("Consommation et production responsables", "Responsible Consumption and Production"),
+    13: ("Mesures relatives à la lutte contre les changements climatiques", "Climate Action"),
+    14: ("Vie aquatique", "Life Below Water"),
+    15: ("Vie terrestre", "Life on Land"),
+    16: ("Paix, justice et institutions efficaces", "Peace, Justice and Strong Institutions"),
+    17: ("Partenariats pour la réalisation des objectifs", "Partnerships for the Goals"),
 }
+# Other ways the pages write a goal's French label, read as that goal.
+SDG_VARIANTS: dict[int, tuple[str, ...]] = {2: ("Faim zéro", "Faim \"zéro\"")}
 
 # Small schemes: French label as on the pages → English label.
 STATUSES: dict[str, str] = {"En cours": "Ongoing", "Terminé": "Completed"}

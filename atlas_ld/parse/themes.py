@@ -13,7 +13,7 @@ from functools import cache
 from itertools import combinations, pairwise
 from typing import NamedTuple
 
-from atlas_ld.codelists import SDGS, THEMES
+from atlas_ld.codelists import SDG_VARIANTS, SDGS, THEMES
 
 MAX_PATH_UNITS = 40
 """Rows with more words than this are not split (the search grows with the square of the words)."""
@@ -142,5 +142,9 @@ def parse_sdg_row(text: str) -> tuple[int, str, int | None] | None:
 
 
 def sdg_label_known(number: int, label: str) -> bool:
-    """Whether an ODD row's number and label agree with the 17 goals."""
-    return number in SDGS and fold(SDGS[number][0]) == fold(label)
+    """Whether an ODD row's number and label agree with the 17 goals (the UN's label, or a variant pages use).
+
+    >>> sdg_label_known(2, "Faim « zéro »"), sdg_label_known(2, "Faim zéro"), sdg_label_known(2, "Vie terrestre")
+    (True, True, False)
+    """
+    return number in SDGS and fold(label) in {fold(known) for known in (SDGS[number][0], *SDG_VARIANTS.get(number, ()))}

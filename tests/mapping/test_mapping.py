@@ -481,7 +481,8 @@ def test_static_graphs_hold_the_vocabulary_the_schemes_and_the_funding_structure
         SELECT ?n ?fr ?en WHERE { ?c skos:inScheme id:scheme\\/sdgs ; skos:topConceptOf id:scheme\\/sdgs ;
             skos:notation ?n ; skos:prefLabel ?fr , ?en . FILTER (lang(?fr) = "fr" && lang(?en) = "en") }""")
     assert len(sdgs) == 17
-    assert {r["n"]: r["en"] for r in sdgs}["17"] == "Partnerships for the goals"
+    assert {r["n"]: r["en"] for r in sdgs}["17"] == "Partnerships for the Goals"
+    assert {r["n"]: r["fr"] for r in sdgs}["2"] == "Faim « zéro »"  # the UN's own French label
     themes = select(store, uris, "SELECT ?c WHERE { ?c skos:inScheme id:scheme\\/themes }")
     assert len(themes) == 26
     tops = select(store, uris, "SELECT ?l WHERE { id:scheme\\/themes skos:hasTopConcept/skos:prefLabel ?l }")

@@ -190,6 +190,15 @@ def test_15635_pipe_tables_and_malformed_email() -> None:
     assert record.warnings[0].line == 19
 
 
+@pytest.mark.parametrize("written", ["2 - Faim « zéro »", "2 - Faim zéro", "2 - FAIM « ZÉRO »"])
+def test_the_un_french_label_of_a_goal_is_known(written: str) -> None:
+    """The UN writes goal 2 "Faim « zéro »"; pages that copy it are not told their goal is unknown."""
+    text = (PAGES / "16323.txt").read_text(encoding="utf-8").replace("1 - Pas de pauvreté", written, 1)
+    record = parse_page_text(text, source_file="16323.txt")
+    assert record.sdgs[2].number == 2
+    assert not [m for m in messages(record) if "does not match the known goals" in m]
+
+
 def test_16323_newer_template_with_odd_table() -> None:
     record = page(16323)
     assert record.template == "2022"
