@@ -75,6 +75,14 @@ CONTACT_ROLES: dict[str, str] = {
     "Conseiller de coopération et d'action culturelle": "Counsellor for cooperation and cultural action",
 }
 PARTNERSHIP_FORMS: dict[str, str] = {"Projet de coopération décentralisée": "Decentralised cooperation project"}
+# What a French authority is, as the reference data (INSEE, DGCL) tells; "Autre" for a name it does not know.
+AUTHORITY_KINDS: dict[str, str] = {
+    "Commune": "Municipality",
+    "Département": "Department",
+    "Région": "Region",
+    "Intercommunalité": "Inter-municipal body",
+    "Autre collectivité": "Other authority",
+}
 # Funders seen in funding tables that are not authorities named elsewhere on the page.
 KNOWN_FUNDERS: tuple[str, ...] = ("Ministère de l'Europe et des Affaires étrangères", "Villes partenaires", "Autre")
 

@@ -138,6 +138,8 @@ class ProjectRecord:
     footer_year: int | None = None
     complete: bool = True  # False when the page was cut short
     fetched_at: dt.datetime | None = None  # when the page was fetched from the site, if it was
+    # Line of each French partner's and funder's name, for warnings; where a name is, not what the page says.
+    name_lines: dict[str, int] = field(default_factory=dict, compare=False)
     warnings: list[ParseWarning] = field(default_factory=list)
 
     def without_persons(self) -> ProjectRecord:

@@ -36,6 +36,7 @@ class Namespace:
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+IGEO = Namespace("http://rdf.insee.fr/def/geo#")  # INSEE's geographic ontology: codeINSEE, Commune, subdivisionDe
 ORG = Namespace("http://www.w3.org/ns/org#")
 OWL = Namespace("http://www.w3.org/2002/07/owl#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
@@ -57,6 +58,7 @@ PREFIXES: dict[str, str] = {
     "adms": ADMS.iri,
     "dcterms": DCTERMS.iri,
     "foaf": FOAF.iri,
+    "igeo": IGEO.iri,
     "org": ORG.iri,
     "owl": OWL.iri,
     "prov": PROV.iri,

@@ -19,6 +19,12 @@ def readme_queries() -> list[str]:
     return re.findall(r"```sparql\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.DOTALL)
 
 
+def readme_query(title: str) -> str:
+    """The README's query whose first line is the comment `# {title}`."""
+    (found,) = [q for q in readme_queries() if q.startswith(f"# {title}")]
+    return found
+
+
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> DataDir:
     return ingest_examples(tmp_path_factory.mktemp("readme"))
@@ -47,12 +53,12 @@ def test_the_readme_holds_the_settings_table_made_from_the_settings() -> None:
 
 def test_funding_per_year_gives_the_totals_of_page_12523(data: DataDir) -> None:
     store = data.open_store(read_only=True)
-    rows = {str(r["year"].value): Decimal(r["total"].value) for r in store.query(readme_queries()[0])}
+    rows = {str(r["year"].value): Decimal(r["total"].value) for r in store.query(readme_query("Funding per year"))}
     # 12523: Autre 0 + Romans sur Isère 112285 + MEAE 25000 + Villes partenaires 27000 in 2010; MEAE 25000 in 2011, 2012.
     assert rows == {"2010": Decimal(164285), "2011": Decimal(25000), "2012": Decimal(25000)}
 
 
 def test_projects_of_romans_with_their_foreign_partners(data: DataDir) -> None:
     store = data.open_store(read_only=True)
-    rows = [(r["project"].value, r["partnerName"].value) for r in store.query(readme_queries()[1])]
+    rows = [(r["project"].value, r["partnerName"].value) for r in store.query(readme_query("Projects of one French authority"))]
     assert rows == [("https://atlas.example.org/id/project/12523", "El Jem")]

@@ -134,6 +134,7 @@ def _map(record: ProjectRecord, path: PageSource, context: BatchContext, batch: 
     except Exception as error:  # noqa: BLE001 - a record the mapping cannot handle is reported, not fatal
         batch.page_errors.append(Finding(str(path), f"could not be mapped ({type(error).__name__}: {error})"))
         return None
+    batch.warnings += [Finding(str(path), w.message, w.line) for w in mapped.warnings]
     return MappedGraph(record.prj_id, str(path), mapped.project, mapped.shared)
 
 

@@ -12,7 +12,7 @@ from atlas_ld.mapping.schemes import (
     is_known,
     known_theme_iris,
 )
-from atlas_ld.records import ProjectRecord
+from atlas_ld.records import ParseWarning, ProjectRecord
 from atlas_ld.uris import UriScheme
 from atlas_ld.vocab import ORG, RDF, SKOS, Namespace, atlas_namespace
 
@@ -33,6 +33,7 @@ class ProjectBuilder:
         self.texts_triples: list[Triple] = []
         self.shared: list[Triple] = []
         self._authorities: dict[str, NamedNode] = {}  # slug → authority of this project (French first)
+        self.warnings: list[ParseWarning] = []  # what the mapping found odd, with the page's line
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
         self.triples.append(Triple(s, p, o))

@@ -7,17 +7,18 @@ from collections.abc import Callable
 from pyoxigraph import Literal, NamedNode
 
 from atlas_ld import codelists
-from atlas_ld.mapping.builder import ProjectBuilder
+from atlas_ld.mapping.places import Places
 from atlas_ld.mapping.literals import unique
 from atlas_ld.mapping.schemes import CONTACT_ROLES, MINISTRY_NAME, fr
 from atlas_ld.parse.emails import is_valid_email
+from atlas_ld.reference import resolve
 from atlas_ld.uris import slugify
 from atlas_ld.vocab import DCTERMS, FOAF, ORG, RDF, RDFS, VCARD
 
 _State = Callable[[NamedNode, NamedNode, NamedNode | Literal], None]
 
 
-class Organisations(ProjectBuilder):
+class Organisations(Places):
     """Who takes part: each organisation and person is shared, the project's links to them are its own."""
 
     def country(self, iso3: str) -> NamedNode:
@@ -33,6 +34,8 @@ class Organisations(ProjectBuilder):
         self.share(node, RDFS.label, Literal(name))
         if iso3 is not None:
             self.share(node, DCTERMS.spatial, self.country(iso3))
+            if iso3 == "FRA":
+                self.place_french(node, name)
         elif country_as_written:
             self.share(node, VCARD["country-name"], Literal(country_as_written))
         self._authorities.setdefault(slugify(name), node)
@@ -124,12 +127,15 @@ class Organisations(ProjectBuilder):
                     self.add(person, prop, Literal(value))
 
     def funder(self, name: str) -> NamedNode:
-        """A partner authority of the project when the name is one, else the ministry or a funder of its own."""
+        """A partner authority of the project when the name is one, else the ministry, else a French authority the
+        reference data knows, else a funder of its own."""
         slug = slugify(name)
         if slug in self._authorities:
             return self._authorities[slug]
         if slug == slugify(MINISTRY_NAME):
             return self.ministry()
+        if resolve(name).status == "resolved":  # a French authority that funds without being a partner
+            return self.authority(name, "FRA")
         node = NamedNode(self.uris.funder(name))
         self.share(node, RDF.type, FOAF.Agent)
         self.share(node, RDFS.label, Literal(name))

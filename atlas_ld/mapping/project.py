@@ -15,7 +15,7 @@ one-preferred-label rule in the union of the graphs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -24,7 +24,7 @@ from atlas_ld.mapping.funding import Funding
 from atlas_ld.mapping.literals import FALSE, TRUE, decimal, integer, ranks, unique, year
 from atlas_ld.mapping.provenance import Provenance
 from atlas_ld.mapping.schemes import PARTNERSHIP_FORMS, STATUSES, fr, static_graphs
-from atlas_ld.records import ProjectRecord
+from atlas_ld.records import ParseWarning, ProjectRecord
 from atlas_ld.uris import UriScheme
 from atlas_ld.vocab import ADMS, DCTERMS, FOAF, RDF, XSD
 
@@ -37,6 +37,7 @@ class RecordTriples:
 
     project: list[Triple]  # for the project's named graph, `uris.project_graph(prj_id)`, replaced whole on re-ingest
     shared: list[Triple]  # for the shared graph, `uris.graph("shared")`, added to what other projects stated
+    warnings: list[ParseWarning] = field(default_factory=list)  # names the reference data cannot place, say
 
     @property
     def all(self) -> list[Triple]:
@@ -60,7 +61,9 @@ def map_record(record: ProjectRecord, uris: UriScheme, *, ingested_at: datetime,
     builder.provenance(ingested_at, parser_version)
     # A shared node (a country, the ministry, a person in two roles) may be described twice; the long texts, stated
     # once, are kept out of the de-duplication that would hash them.
-    return RecordTriples([*dict.fromkeys(builder.triples), *builder.texts_triples], list(dict.fromkeys(builder.shared)))
+    return RecordTriples(
+        [*dict.fromkeys(builder.triples), *builder.texts_triples], list(dict.fromkeys(builder.shared)), builder.warnings
+    )
 
 
 class _ProjectGraph(Funding, Provenance):

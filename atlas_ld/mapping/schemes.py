@@ -56,7 +56,11 @@ CONTACT_ROLES = SmallScheme(
     "Fonctions des contacts dans les postes diplomatiques",
     "Roles of the contacts in diplomatic posts",
 )
-SMALL_SCHEMES = (STATUSES, PARTNERSHIP_FORMS, CONTACT_ROLES)
+AUTHORITY_KINDS = SmallScheme(
+    "authority-kinds", "authority-kind", codelists.AUTHORITY_KINDS, "Catégories de collectivités françaises",
+    "Kinds of French local authorities",
+)
+SMALL_SCHEMES = (STATUSES, PARTNERSHIP_FORMS, CONTACT_ROLES, AUTHORITY_KINDS)
 
 THEMES_LABELS = ("Thématiques d'intervention", "Intervention themes")
 SDGS_LABELS = ("Objectifs de développement durable (ODD)", "Sustainable Development Goals (SDGs)")

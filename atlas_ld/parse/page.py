@@ -164,10 +164,12 @@ class _RecordBuilder:
             record.partner_contacts.append(read_partner_contact_row(row, columns, names, log))
         elif key == "french_partners":
             record.french_partners.append(read_french_partner_row(row, columns))
+            record.name_lines.setdefault(record.french_partners[-1], row.number)
         elif key == "funding":
             line = read_funding_row(row, columns, log)
             if line is not None:
                 record.funding.append(line)
+                record.name_lines.setdefault(line.funder, row.number)
         elif key == "volunteers":
             record.volunteers.append(read_volunteer_row(row, columns, log))
         elif key == "documents":

@@ -472,7 +472,8 @@ def test_the_real_example_pages_map_to_graphs_about_what_they_say(uris: UriSchem
 def test_static_graphs_hold_the_vocabulary_the_schemes_and_the_funding_structure(uris: UriScheme) -> None:
     graphs = static_graphs(uris)
     assert set(graphs) == {uris.graph(n) for n in (
-        "vocabulary", "themes", "sdgs", "statuses", "partnership-forms", "contact-roles", "funding",
+        "vocabulary", "themes", "sdgs", "statuses", "partnership-forms", "contact-roles", "authority-kinds",
+        "funding",
     )}
     store = ox.Store()
     for name, triples in graphs.items():

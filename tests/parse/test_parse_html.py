@@ -19,10 +19,12 @@ IDS = (12523, 15077, 15635, 16323, 6099)
 
 
 def comparable(record: ProjectRecord) -> dict[str, object]:
-    """Every field but the file name, and warnings without their line numbers (which count source lines)."""
+    """Every field but the file name, and warnings and names without their line numbers (which count source
+    lines)."""
     fields = dataclasses.asdict(record)
     fields.pop("source_file")
     fields["warnings"] = [w.message for w in record.warnings]
+    fields["name_lines"] = sorted(record.name_lines)
     return fields
 
 

@@ -53,6 +53,9 @@ def test_every_query_has_a_title_a_description_and_parses() -> None:
         "partners-of-an-authority",
         "projects-of-an-embassy-post",
         "sdg-coverage",
+        "projects-per-region",
+        "projects-per-departement",
+        "authorities-with-most-partners",
     ]
     for query in queries:
         assert query.title and len(query.description) > 40
@@ -127,6 +130,34 @@ def test_partners_of_an_authority(store: EmbeddedStore) -> None:
             "country": "Tunisie",
             "sharedProjects": "1",
         }
+    ]
+
+
+def _funding_of_12523(store: EmbeddedStore) -> str:
+    sums = store.query(f"SELECT (SUM(?a) AS ?n) WHERE {{ ?o <{BASE}def/fundedProject> <{BASE}id/project/12523> ; "
+                       f"<{BASE}def/amount> ?a }}")
+    return next(iter(sums))["n"].value  # type: ignore[call-overload,index,union-attr]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "code", "label"),
+    [("projects-per-region", "region", "84", "Auvergne-Rhône-Alpes"),
+     ("projects-per-departement", "departement", "26", "Drôme")],
+)
+def test_projects_and_funding_per_region_and_departement(
+    store: EmbeddedStore, name: str, kind: str, code: str, label: str
+) -> None:
+    """Romans-sur-Isère, the one French partner of the examples, lies in the Drôme, in Auvergne-Rhône-Alpes."""
+    assert run(store, name) == [
+        {kind: f"{BASE}id/{kind}/{code}", "code": code, f"{kind}Name": label, "projects": "1",
+         "funding": _funding_of_12523(store)}
+    ]
+
+
+def test_authorities_with_most_partners(store: EmbeddedStore) -> None:
+    assert run(store, "authorities-with-most-partners") == [
+        {"authority": BASE + "id/authority/fra/romans-sur-isere", "authorityName": "Romans sur Isère",
+         "codeINSEE": "26281", "partners": "1", "projects": "1"}
     ]
 
 

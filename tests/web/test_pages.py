@@ -248,7 +248,7 @@ def test_sdg_page(client: TestClient) -> None:
     doc = page(client, "/page/sdg/11")
     body = text(doc)
     assert "Objectif de développement durable" in body
-    assert "Villes et communautés durables" in body and "Sustainable cities and communities" in body
+    assert "Villes et communautés durables" in body and "Sustainable Cities and Communities" in body
     assert "http://metadata.un.org/sdg/11" in links(doc).values()
     assert "1 projet" in body and "Programme mutualisé" in body
     assert json_ld(doc)["termCode"] == "11"
