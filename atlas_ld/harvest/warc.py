@@ -17,6 +17,8 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from atlas_ld.store.durable import sync_folder
+
 # Transfer-Encoding is undone by the HTTP client, so the kept body is not chunked: a header saying it is would make
 # the record lie about its own payload.
 _DROPPED = frozenset({"transfer-encoding"})
@@ -82,7 +84,7 @@ class WarcAppender:
         new = not path.exists()
         self._file = path.open("ab")
         if new:
-            _sync_folder(path.parent)
+            sync_folder(path.parent)
 
     def append(self, exchange: Exchange) -> Stored:
         data = pair_bytes(exchange)
@@ -195,12 +197,3 @@ def read_body(path: Path, offset: int) -> bytes:
             if record.rec_type == "response":
                 return record.content_stream().read()
     raise ValueError(f"{path.name}@{offset}: no response record there")
-
-
-def _sync_folder(folder: Path) -> None:
-    """A new file's name is durable only once its folder is synced."""
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

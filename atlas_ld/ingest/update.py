@@ -8,7 +8,6 @@ end) are what the next update ingests, so that nothing fetched is ever left unpu
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.ingest.sources import mirror_pages
 from atlas_ld.ingest.versions import withdraw
 from atlas_ld.store.base import GraphStore
+from atlas_ld.store.durable import replacing
 from atlas_ld.store.history import History
 from atlas_ld.uris import UriScheme
 
@@ -66,12 +66,6 @@ def update(
             before_store(gone)
         report.ingest.withdrawn = withdraw(store, history, uris, gone, stamp)
     store.flush()
-    _write_whole(published_mark, report.harvest.finished + "\n")
+    with replacing(published_mark) as out:  # a run killed meanwhile leaves the mark it found
+        out.write((report.harvest.finished + "\n").encode())
     return report
-
-
-def _write_whole(path: Path, text: str) -> None:
-    """Write beside, then swap in: a run killed meanwhile leaves the mark it found."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
 import re
 import shutil
-from collections.abc import Callable, Collection, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -25,6 +23,7 @@ import pyoxigraph as ox
 
 from atlas_ld.publish.graph_dump import closing, opening, write_graphs
 from atlas_ld.store.base import GraphStore
+from atlas_ld.store.durable import replacing
 
 PARTS_FOLDER = ".parts"
 # Measured on 20,000 projects: a bucket of 200 takes ~1.2 s to rewrite in all four formats (1,000: ~5 s), with
@@ -95,24 +94,14 @@ class Layout:
         return cls(sorted(head), dict(sorted(buckets.items())))
 
 
-@contextmanager
-def replacing(path: Path) -> Iterator[IO[bytes]]:
-    """Write beside `path`, then swap it in: a server never serves a half-written file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("wb") as out:
-            yield out
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 @dataclass(frozen=True)
 class FormatParts:
     """The parts of one format's dump."""
 
     folder: Path
     rdf_format: ox.RdfFormat
+    prefixes: Mapping[str, str] | None = field(default=None, hash=False, compare=False)
+    """Declared in the Turtle parts."""
 
     def refresh(self, store: GraphStore, layout: Layout, buckets: Collection[int] | None,
                 graphs: Collection[str] | None) -> None:
@@ -157,7 +146,7 @@ class FormatParts:
             replacing(self._path(name)) as out,
             gzip.GzipFile(fileobj=out, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) as zipped,
         ):
-            write_graphs(store, zipped, self.rdf_format, graphs)  # type: ignore[arg-type]
+            write_graphs(store, zipped, self.rdf_format, graphs, self.prefixes)  # type: ignore[arg-type]
 
     def _path(self, name: str) -> Path:
         return self.folder / f"{name}.gz"

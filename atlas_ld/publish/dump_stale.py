@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from atlas_ld.publish.dump_parts import parts_folder
+from atlas_ld.store.durable import replacing, sync_folder
 
 STALE = "stale"
 _LOCK = "stale.lock"
@@ -40,7 +41,7 @@ def mark_stale(dumps_dir: Path, ids: Iterable[int | str]) -> None:
             out.flush()
             os.fsync(out.fileno())
         if created:
-            _sync_folder(folder)  # the file's name, too, outlives a power cut
+            sync_folder(folder)  # the file's name, too, outlives a power cut
 
 
 @dataclass(frozen=True)
@@ -83,12 +84,8 @@ class StaleMarks:
             if len(now) == len(self.text):
                 path.unlink()
                 return
-            tmp = path.with_name(f".{STALE}.{os.getpid()}.tmp")
-            with tmp.open("wb") as out:
+            with replacing(path, durable=True) as out:
                 out.write(now[len(self.text):])
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
 
 
 @contextmanager
@@ -99,11 +96,3 @@ def _locked(folder: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def _sync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

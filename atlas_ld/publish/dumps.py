@@ -30,11 +30,12 @@ from atlas_ld.publish.dump_parts import (
     bucket_of,
     parts_folder,
     project_id_of,
-    replacing,
 )
 from atlas_ld.publish.dump_stale import StaleMarks, mark_stale
 from atlas_ld.store.base import GraphStore
+from atlas_ld.store.durable import replacing
 from atlas_ld.uris import UriScheme
+from atlas_ld.vocab import PREFIXES, prefixes
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -190,7 +191,8 @@ def write_dumps(
     the others; without it, graphs named `.../graph/project/<digits>` are projects'.
     """
     dumps_dir.mkdir(parents=True, exist_ok=True)
-    every = [FormatParts(parts_folder(dumps_dir) / dump.name, FORMATS[dump.name]) for dump in PUBLISHED]
+    names = prefixes(uris.base) if uris is not None else PREFIXES
+    every = [FormatParts(parts_folder(dumps_dir) / dump.name, FORMATS[dump.name], names) for dump in PUBLISHED]
     if changed is None:
         for parts in every:
             parts.forget()
