@@ -16,8 +16,19 @@ so the long headers that clients really send pick what they rank first:
 ('text/turtle', 'text/turtle')
 >>> negotiate(RDF, accept="application/json", format="nt").media_type, negotiate(RDF, suffix="jsonld").media_type
 ('application/n-triples', 'application/ld+json')
->>> negotiate(RDF, accept="text/csv") is None, negotiate(RDF, format="csv") is None
-(True, True)
+>>> negotiate(RDF, accept="text/csv") is None, negotiate(RDF, format="csv", accept="text/turtle").media_type
+(True, 'text/turtle')
+
+`format` may hold several values, comma-separated (SPARQLWrapper sends `format=json-ld` and
+`format=application/ld+json,application/x-json+ld` in one request): the first that names an offer wins, and when
+none does the Accept header decides, so a name this server does not know never turns an acceptable Accept into a 406:
+
+>>> negotiate(RDF, accept="text/turtle", format="n3,text/n3").media_type
+'text/turtle'
+>>> negotiate(RDF, accept="*/*", format="json-ld,application/ld+json,application/x-json+ld").media_type
+'application/ld+json'
+>>> negotiate(RESULTS, accept="text/tab-separated-values", format="tsv,text/tab-separated-values").media_type
+'text/tab-separated-values'
 """
 
 from __future__ import annotations
@@ -42,10 +53,15 @@ class Offer:
     """Other media types that clients ask for when they mean this one."""
 
 
-TURTLE = Offer("text/turtle", ("ttl", "turtle"), ("application/x-turtle", "application/turtle"))
-JSON_LD = Offer("application/ld+json", ("jsonld", "json-ld"), ("application/json",))
+# Turtle is N3 without N3's extensions, so a client asking for N3 can read it.
+TURTLE = Offer(
+    "text/turtle",
+    ("ttl", "turtle", "n3"),
+    ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3", "application/n3"),
+)
+JSON_LD = Offer("application/ld+json", ("jsonld", "json-ld", "json"), ("application/json", "application/x-json+ld"))
 N_TRIPLES = Offer("application/n-triples", ("nt", "ntriples", "n-triples"))
-RDF_XML = Offer("application/rdf+xml", ("rdf", "rdfxml", "xml"), ("application/xml", "text/xml"))
+RDF_XML = Offer("application/rdf+xml", ("rdf", "rdfxml", "rdf+xml", "xml"), ("application/xml", "text/xml"))
 N_QUADS = Offer("application/n-quads", ("nq", "nquads", "n-quads"))
 TRIG = Offer("application/trig", ("trig",))
 HTML = Offer("text/html", ("html",), ("application/xhtml+xml",))
@@ -54,7 +70,9 @@ RDF: tuple[Offer, ...] = (TURTLE, JSON_LD, N_TRIPLES, RDF_XML, N_QUADS, TRIG)
 """Graph representations, Turtle first (the default)."""
 
 RESULTS: tuple[Offer, ...] = (
-    Offer("application/sparql-results+json", ("json", "srj"), ("application/json",)),
+    Offer(
+        "application/sparql-results+json", ("json", "srj"), ("application/json", "text/javascript", "application/javascript")
+    ),
     Offer("application/sparql-results+xml", ("xml", "srx"), ("application/xml", "text/xml")),
     Offer("text/csv", ("csv",)),
     Offer("text/tab-separated-values", ("tsv",)),
@@ -71,11 +89,14 @@ def negotiate(
 ) -> Offer | None:
     """The offer to send, or None when the client accepts none of them (answer 406).
 
-    `format` may be a short name ("ttl") or a media type; `suffix` is a file extension without its dot.
-    No Accept header, or one with nothing readable in it, means the first offer.
+    `format` may be short names ("ttl") or media types, comma-separated; one naming none of the offers is ignored.
+    `suffix` is a file extension without its dot. No Accept header, or one with nothing readable in it, means the
+    first offer.
     """
-    if format:
-        return _named(offers, format.strip().lower())
+    for name in (format or "").split(","):
+        named = _named(offers, name.split(";", 1)[0].strip().lower()) if name.strip() else None
+        if named is not None:
+            return named
     if suffix:
         return _named(offers, suffix.lower())
     ranges = _ranges(accept)

@@ -2,11 +2,12 @@
 joined byte after byte, make one document of their format: what lets a dump be remade one group at a time.
 
 The store writes one graph as triples, each in its own document. Turtle and N-Triples dumps hold the union of
-the graphs, so a fragment is those documents one after the other (a Turtle document may repeat its prefix
-declarations). N-Quads keep the graph: each N-Triples line gets the graph's name. JSON-LD cannot be joined
+the graphs, so a fragment is those documents one after the other (a Turtle document repeats its prefix
+declarations, which Turtle allows, so that each stays readable with CURIEs). N-Quads keep the graph: each N-Triples line gets the graph's name. JSON-LD cannot be joined
 as documents: the dump is the one array the store writes for a dataset, `[{"@id": graph, "@graph": [...]},
 ...]`; `opening` starts it with an empty node object (which JSON-LD drops), so that every graph's object can
-start with a comma wherever its fragment lands, and `closing` ends the array.
+start with a comma wherever its fragment lands, and `closing` ends the array. It stays expanded (full IRIs as
+keys): a compacted document has one `@context` at its top, which the parts, written apart, cannot share.
 
 >>> opening(ox.RdfFormat.JSON_LD), closing(ox.RdfFormat.JSON_LD), closing(ox.RdfFormat.TURTLE)
 (b'[{}', b']\\n', b'')
@@ -15,7 +16,7 @@ start with a comma wherever its fragment lands, and `closing` ends the array.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import IO
 
 import pyoxigraph as ox
@@ -23,8 +24,15 @@ import pyoxigraph as ox
 from atlas_ld.store.base import GraphStore
 
 
-def write_graphs(store: GraphStore, output: IO[bytes], rdf_format: ox.RdfFormat, graphs: Iterable[str]) -> None:
-    """Write `graphs` as a fragment of the dump, to be joined after `opening` and before `closing`."""
+def write_graphs(
+    store: GraphStore,
+    output: IO[bytes],
+    rdf_format: ox.RdfFormat,
+    graphs: Iterable[str],
+    prefixes: Mapping[str, str] | None = None,
+) -> None:
+    """Write `graphs` as a fragment of the dump, to be joined after `opening` and before `closing`; Turtle
+    declares `prefixes` in each graph's document."""
     if rdf_format == ox.RdfFormat.JSON_LD:
         _json_ld(store, output, graphs)
     elif rdf_format == ox.RdfFormat.N_QUADS:
@@ -33,8 +41,9 @@ def write_graphs(store: GraphStore, output: IO[bytes], rdf_format: ox.RdfFormat,
             store.dump(lines, ox.RdfFormat.N_TRIPLES, graph=graph)  # type: ignore[arg-type]
             lines.close()
     elif not rdf_format.supports_datasets:
+        named = prefixes if rdf_format == ox.RdfFormat.TURTLE else None
         for graph in graphs:
-            store.dump(output, rdf_format, graph=graph)
+            store.dump(output, rdf_format, graph=graph, prefixes=named)
     else:
         raise ValueError(f"no dump fragments in {rdf_format.name}")
 

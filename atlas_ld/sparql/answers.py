@@ -7,7 +7,7 @@ server process (queries over a store that bounds its own time), where updates ru
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import IO
@@ -22,16 +22,23 @@ from atlas_ld.media_types import (
     rdf_format,
     results_format,
 )
+from atlas_ld.publish.jsonld import compact_jsonld
 from atlas_ld.sparql.checks import (
     UncheckableSparql,
     service_calls,
     with_protocol_dataset,
 )
-from atlas_ld.sparql.errors import bad_query, not_acceptable, service_refused
+from atlas_ld.sparql.errors import (
+    bad_query,
+    not_acceptable,
+    service_refused,
+    syntax_error,
+)
 from atlas_ld.sparql.operations import QueryOperation, UpdateOperation
 from atlas_ld.sparql.row_cap import cap_solutions, cap_triples
 from atlas_ld.sparql.streaming import serialised
 from atlas_ld.store.base import GraphStore, QueryResult
+from atlas_ld.vocab import prefixes
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ def answer_query(
     base_iri: str,
     allowed_services: Sequence[str] = (),
     max_rows: int = 0,
+    site_base: str | None = None,
 ) -> Answer:
     """`write_answer` read chunk by chunk: the endpoint's one call into the store for the queries it answers in the
     server process."""
@@ -66,6 +74,7 @@ def answer_query(
         base_iri=base_iri,
         allowed_services=allowed_services,
         max_rows=max_rows,
+        site_base=site_base,
     )
     chunks = serialised(write)
     # The first chunk is awaited before any header goes out, so every error still gets its own status, and the
@@ -85,9 +94,11 @@ def write_answer(
     base_iri: str,
     allowed_services: Sequence[str] = (),
     max_rows: int = 0,
+    site_base: str | None = None,
 ) -> None:
     """Check a query, run it and write its results to `output`, at most `max_rows` rows (SELECT) or triples
-    (CONSTRUCT, DESCRIBE), 0 meaning no cap.
+    (CONSTRUCT, DESCRIBE), 0 meaning no cap. With `site_base`, graphs in Turtle and RDF/XML use the site's
+    prefixes, and JSON-LD is compacted with its context.
 
     The Accept header is negotiated here, once the result's kind is known. `start(media_type, truncated)` is
     called before the first byte, once the cap is applied; before it, a bad query raises a QueryError (BadQuery, ServiceRefused, NotAcceptable).
@@ -99,11 +110,26 @@ def write_answer(
         offer = negotiate(offers, accept=accept, format=operation.format)
         if offer is None:
             raise not_acceptable(o.media_type for o in offers)
-        _write(result, offer, output, max_rows, partial(start, offer.media_type))
+        _write(result, offer, output, max_rows, partial(start, offer.media_type), site_base, base_iri)
     finally:
         # This frame can outlive the call, held by reference cycles made while parsing the query, and must not
         # take the result to whichever thread collects them.
         del result
+
+
+def _write_graph(
+    triples: Iterable[ox.Triple], offer: Offer, output: IO[bytes], site_base: str | None, reached: str | None
+) -> None:
+    """pyoxigraph's serialiser, streaming, with the site's prefixes; JSON-LD compacted, so written whole, naming
+    its context on the host the client `reached`."""
+    syntax = rdf_format(offer)
+    if site_base is None:
+        ox.serialize(triples, output, syntax)
+    elif syntax == ox.RdfFormat.JSON_LD:
+        output.write(compact_jsonld(triples, site_base, reached))
+    else:
+        named = prefixes(site_base) if syntax in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+        ox.serialize(triples, output, syntax, prefixes=named)
 
 
 def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
@@ -126,7 +152,7 @@ def perform_update(
     try:
         store.update(text, base_iri=base_iri)
     except SyntaxError as error:
-        raise bad_query(str(error)) from error
+        raise syntax_error(text, error) from error
 
 
 def refuse_unlisted_services(text: str, allowed: Sequence[str], *, update: bool) -> None:
@@ -148,22 +174,30 @@ def _run(store: GraphStore, operation: QueryOperation, base_iri: str) -> QueryRe
             named_graphs=list(operation.named_graphs) if operation.names_dataset else None,
             base_iri=base_iri,
         )
-    except (SyntaxError, ValueError) as error:  # ValueError: a graph parameter that is not an IRI
+    except SyntaxError as error:
+        raise syntax_error(operation.text, error) from error
+    except ValueError as error:  # a graph parameter that is not an IRI
         raise bad_query(str(error)) from error
 
 
 def _write(
-    result: QueryResult, offer: Offer, output: IO[bytes], max_rows: int, start: Callable[[bool], object]
+    result: QueryResult,
+    offer: Offer,
+    output: IO[bytes],
+    max_rows: int,
+    start: Callable[[bool], object],
+    site_base: str | None = None,
+    reached: str | None = None,
 ) -> None:
     """Write the result, capped; `start(truncated)` is called before the first byte."""
     if isinstance(result, ox.QueryTriples):
         if not max_rows:
             start(False)
-            result.serialize(output, rdf_format(offer))
+            _write_graph(result, offer, output, site_base, reached)
             return
         triples = cap_triples(result, max_rows)
         start(triples.truncated)
-        ox.serialize(triples.result, output, rdf_format(offer))
+        _write_graph(triples.result, offer, output, site_base, reached)
     elif isinstance(result, ox.QuerySolutions) and max_rows:
         solutions = cap_solutions(result, max_rows)
         start(solutions.truncated)

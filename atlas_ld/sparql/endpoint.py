@@ -24,10 +24,14 @@ def query_runner(settings: Settings, store: GraphStore) -> QueryRunner:
     runner: QueryRunner
     if store.readable_at is not None:
         runner = WorkerPool(
-            store.readable_at, size=settings.query_workers, timeout=settings.query_timeout, max_rows=settings.max_rows
+            store.readable_at,
+            size=settings.query_workers,
+            timeout=settings.query_timeout,
+            max_rows=settings.max_rows,
+            site_base=settings.base_uri,
         )
     else:
-        runner = InlineQueries(store, max_rows=settings.max_rows)
+        runner = InlineQueries(store, max_rows=settings.max_rows, site_base=settings.base_uri)
     if not settings.query_cache_bytes:
         return runner
     ready = [QueryOperation(query.text) for query in ready_queries(settings.base_uri)]
@@ -38,5 +42,5 @@ def query_runner(settings: Settings, store: GraphStore) -> QueryRunner:
         wait_seconds=settings.query_timeout,
         warm_up=ready,
         # Our own queries, known to end: computed in the server process, with no deadline.
-        warm_runner=InlineQueries(store, max_rows=settings.max_rows),
+        warm_runner=InlineQueries(store, max_rows=settings.max_rows, site_base=settings.base_uri),
     )

@@ -11,7 +11,7 @@ class QueryOperation:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     format: str | None = None
-    """The `format=` parameter, which overrides Accept."""
+    """The `format=` values, comma-separated; the first naming a representation overrides Accept."""
 
     @property
     def names_dataset(self) -> bool:

@@ -70,6 +70,8 @@ class WorkerPool:
     size: int = 2
     timeout: float = 30.0
     max_rows: int = 0
+    site_base: str | None = None
+    """The site's base URI, whose prefixes and JSON-LD context graph answers use."""
     _idle: queue.Queue[_Worker] = field(default_factory=queue.Queue, init=False, repr=False)
     _busy: set[_Worker] = field(default_factory=set, init=False, repr=False)
     _lock: threading.Condition = field(default_factory=threading.Condition, init=False, repr=False)
@@ -114,7 +116,7 @@ class WorkerPool:
         self.start()
         worker = self._take(deadline)
         try:
-            worker.connection.send(QueryJob(operation, accept, base_iri, tuple(allowed_services), self.max_rows))
+            worker.connection.send(QueryJob(operation, accept, base_iri, tuple(allowed_services), self.max_rows, self.site_base))
             first = self._receive(worker, deadline)
         except BaseException:
             self._give_back(worker, finished=False)

@@ -33,6 +33,8 @@ class InlineQueries:
 
     store: GraphStore
     max_rows: int = 0
+    site_base: str | None = None
+    """The site's base URI, whose prefixes and JSON-LD context graph answers use."""
 
     def answer(
         self, operation: QueryOperation, *, accept: str | None, base_iri: str, allowed_services: Sequence[str] = ()
@@ -44,6 +46,7 @@ class InlineQueries:
             base_iri=base_iri,
             allowed_services=allowed_services,
             max_rows=self.max_rows,
+            site_base=self.site_base,
         )
 
     def start(self) -> None:

@@ -43,6 +43,7 @@ class QueryJob:
     base_iri: str
     allowed_services: Sequence[str]
     max_rows: int
+    site_base: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def _write(store: EmbeddedStore, job: QueryJob, parts: _Parts) -> None:
                 base_iri=job.base_iri,
                 allowed_services=job.allowed_services,
                 max_rows=job.max_rows,
+                site_base=job.site_base,
             )
             return
         except (OSError, RuntimeError) as error:

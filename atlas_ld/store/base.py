@@ -64,8 +64,15 @@ class GraphStore(Protocol):
         """The triples that `graph` does not hold yet; a store that cannot tell cheaply gives them all. An ingest
         adds only those to the shared graph, and knows whether the dumps' part of it must be written again."""
 
-    def dump(self, output: IO[bytes], format: ox.RdfFormat, *, graph: str | None = None) -> None:
-        """Stream the dataset (or one graph) to `output` in `format`."""
+    def dump(
+        self,
+        output: IO[bytes],
+        format: ox.RdfFormat,
+        *,
+        graph: str | None = None,
+        prefixes: Mapping[str, str] | None = None,
+    ) -> None:
+        """Stream the dataset (or one graph) to `output` in `format`, with `prefixes` where the syntax has them."""
 
     def triple_count(self) -> int: ...
 

@@ -116,15 +116,23 @@ class EmbeddedStore:
     def named_graphs(self) -> list[str]:
         return [g.value for g in self._current.named_graphs() if isinstance(g, ox.NamedNode)]
 
-    def dump(self, output: IO[bytes], format: ox.RdfFormat, *, graph: str | None = None) -> None:
+    def dump(
+        self,
+        output: IO[bytes],
+        format: ox.RdfFormat,
+        *,
+        graph: str | None = None,
+        prefixes: Mapping[str, str] | None = None,
+    ) -> None:
         if graph is not None:
-            self._current.dump(output, format, from_graph=ox.NamedNode(graph))
+            self._current.dump(output, format, from_graph=ox.NamedNode(graph), prefixes=_named(prefixes))
         elif format.supports_datasets:
             self._current.dump(output, format)
         else:
             # Triple formats get the union of the graphs, streamed by the engine's own serialiser; a triple
             # stated in two graphs is written twice, which loads back as one.
-            self._current.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }").serialize(output, format)
+            union = self._current.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+            ox.serialize(union, output, format, prefixes=_named(prefixes))  # type: ignore[arg-type]
 
     def triple_count(self) -> int:
         return len(self._current)
@@ -177,3 +185,8 @@ def changes_update(
 
 def _has_blank_node(triple: ox.Triple) -> bool:
     return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode | ox.Triple)
+
+
+def _named(prefixes: Mapping[str, str] | None) -> dict[str, str] | None:
+    """pyoxigraph takes a dict, or None for no prefix."""
+    return dict(prefixes) if prefixes else None

@@ -198,17 +198,25 @@ class RemoteStore:
         rows = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")
         return [row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode)]  # type: ignore[union-attr, index]
 
-    def dump(self, output: IO[bytes], format: ox.RdfFormat, *, graph: str | None = None) -> None:
+    def dump(
+        self,
+        output: IO[bytes],
+        format: ox.RdfFormat,
+        *,
+        graph: str | None = None,
+        prefixes: Mapping[str, str] | None = None,
+    ) -> None:
+        named = dict(prefixes) if prefixes else None
         if graph is not None:
             triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}")
-            ox.serialize(triples, output, format)  # type: ignore[arg-type]
+            ox.serialize(triples, output, format, prefixes=named)  # type: ignore[arg-type]
         elif format.supports_datasets:
             rows = self.query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")
             quads = (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)  # type: ignore[union-attr, index]
             ox.serialize(quads, output, format)
         else:
             triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")
-            ox.serialize(triples, output, format)  # type: ignore[arg-type]
+            ox.serialize(triples, output, format, prefixes=named)  # type: ignore[arg-type]
 
     def triple_count(self) -> int:
         rows = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")

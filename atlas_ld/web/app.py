@@ -36,6 +36,7 @@ from atlas_ld.web.routes import (
     graph_store,
     history,
     pages,
+    search,
     sparql,
     void,
 )
@@ -83,6 +84,7 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     base_path = uris.root.rstrip("/")
     app.include_router(dereference.router, prefix=base_path)
     app.include_router(pages.router, prefix=base_path)
+    app.include_router(search.router, prefix=base_path)
     app.include_router(history.router, prefix=base_path)
     app.mount("/static", StaticFiles(directory=bundled("web", "static")), name="static")
 

@@ -1,7 +1,7 @@
 """Errors answered as plain text, built by tiny named functions: `raise bad_request("...")`.
 
 SPARQL clients show an error's body to their user as it is, so it is one readable sentence in text/plain
-rather than a JSON envelope.
+rather than a JSON envelope; a browser (Accept ranking HTML first) gets the same text in a page of the site.
 
 >>> error = not_acceptable(["text/turtle", "application/ld+json"])
 >>> error.status_code, error.detail
@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException
 
+from atlas_ld.media_types import HTML, Offer, prefers
 from atlas_ld.sparql.errors import (
     BadQuery,
     NotAcceptable,
@@ -25,6 +26,10 @@ from atlas_ld.sparql.errors import (
     store_unreadable,
 )
 from atlas_ld.store.base import StoreUnavailable
+from atlas_ld.web.html import render
+
+_PLAIN = (Offer("text/plain"),)
+_TITLES = {400: "Requête invalide", 404: "Page introuvable", 406: "Format non disponible"}
 
 
 class HttpError(HTTPException):
@@ -78,8 +83,16 @@ def unsupported_media_type(got: str, expected: Iterable[str]) -> HttpError:
     return HttpError(415, f"Content-Type {got or '(none)'!r} is not accepted here; send one of: {', '.join(expected)}.")
 
 
-def as_response(error: HTTPException) -> Response:
-    """The plain-text answer for an error."""
+def as_response(error: HTTPException, request: Request | None = None) -> Response:
+    """The plain-text answer for an error, or its HTML page when `request` comes from a browser."""
+    if request is not None and prefers(HTML, _PLAIN, accept=request.headers.get("accept")):
+        context = {
+            "title": _TITLES.get(error.status_code, f"Erreur {error.status_code}"),
+            "message": error.detail,
+            "root": request.app.state.uris.root,
+        }
+        headers = {**(error.headers or {}), "Vary": "Accept"}
+        return render(request, "error.html", context, status_code=error.status_code, headers=headers)
     return PlainTextResponse(f"{error.detail}\n", status_code=error.status_code, headers=error.headers)
 
 
@@ -107,7 +120,7 @@ def from_query_error(error: QueryError) -> HttpError:
 async def handle_query_error(request: Request, error: Exception) -> Response:
     """A SPARQL operation refused or stopped, wherever a route ran it."""
     assert isinstance(error, QueryError)
-    return as_response(from_query_error(error))
+    return as_response(from_query_error(error), request)
 
 
 async def handle_store_error(request: Request, error: Exception) -> Response:
@@ -121,4 +134,6 @@ async def handle_http_error(request: Request, error: Exception) -> Response:
     """Exception handler the app factory installs for every HTTP error, its own and the router's (404 for a path
     no route takes, 405), so that all of them read alike."""
     assert isinstance(error, HTTPException)
-    return as_response(error)
+    if error.status_code == 404 and not isinstance(error, HttpError):  # the router's: no route takes the path
+        error = not_found(f"Nothing is published at {request.url.path}.")
+    return as_response(error, request)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -64,7 +65,34 @@ def environment() -> jinja2.Environment:
     )
     env.filters["script_json"] = script_json
     env.filters["euros"] = format_euros
+    env.filters["datetime"] = format_datetime
     return env
+
+
+_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre")
+
+
+def format_datetime(value: Any) -> str:
+    """An ISO 8601 time (xsd:dateTime) as a French reader writes it, in its own time zone; as it is if unreadable.
+
+    >>> format_datetime("2025-03-01T09:05:00+00:00"), format_datetime("2025-03-01T09:05:00.123Z")
+    ('1er mars 2025 à 09:05 UTC', '1er mars 2025 à 09:05 UTC')
+    >>> format_datetime("2025-11-20T18:30:00+01:00"), format_datetime("hier")
+    ('20 novembre 2025 à 18:30 (UTC+01:00)', 'hier')
+    """
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    day = "1er" if moment.day == 1 else str(moment.day)
+    offset = moment.utcoffset()
+    if offset is None or not offset:
+        zone = "" if offset is None else " UTC"
+    else:
+        minutes = int(offset.total_seconds()) // 60
+        zone = f" (UTC{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d})"
+    return f"{day} {_MONTHS[moment.month - 1]} {moment.year} à {moment:%H:%M}{zone}"
 
 
 def format_euros(amount: Any) -> str:

@@ -28,13 +28,13 @@ def choose(
     exist, a refused media type with the media types.
 
     >>> from atlas_ld.media_types import RDF
-    >>> choose(RDF, format="csv")
+    >>> choose(RDF, accept="text/csv", format="csv")
     Traceback (most recent call last):
     atlas_ld.web.errors.HttpError: 406: None of the requested media types can be served; available: text/turtle, \
 application/ld+json, application/n-triples, application/rdf+xml, application/n-quads, application/trig.
     """
     if request is not None:
-        accept, format = request.headers.get("accept"), request.query_params.get("format")
+        accept, format = request.headers.get("accept"), ",".join(request.query_params.getlist("format"))
     offer = negotiate(offers, accept=accept, format=format, suffix=suffix)
     if offer is None:
         named = [o.names[0] for o in offers] if suffix and not format else [o.media_type for o in offers]

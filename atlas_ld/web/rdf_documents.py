@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import Request, Response
 
 from atlas_ld.media_types import (
+    HTML,
     JSON_LD,
     N_TRIPLES,
     RDF_XML,
@@ -23,9 +24,15 @@ from atlas_ld.media_types import (
 from atlas_ld.publish.document import RdfDocument
 from atlas_ld.publish.dumps import DumpFile
 from atlas_ld.web.conditional import Validators
+from atlas_ld.web.html import render
 
 GRAPH_OFFERS: tuple[Offer, ...] = (TURTLE, JSON_LD, N_TRIPLES, RDF_XML)
 """What a single graph is sent as, Turtle first (the default)."""
+
+PAGE_OFFERS: tuple[Offer, ...] = (*GRAPH_OFFERS, HTML)
+"""The same, or a page for a browser (which ranks HTML above the XML it also accepts), never for `*/*`."""
+
+_LABELS = {TURTLE: "Turtle", JSON_LD: "JSON-LD", N_TRIPLES: "N-Triples", RDF_XML: "RDF/XML"}
 
 
 def document_responses(description: str, offers: Sequence[Offer] = GRAPH_OFFERS) -> dict[int | str, dict[str, Any]]:
@@ -54,18 +61,38 @@ def serialise(document: RdfDocument, offer: Offer) -> bytes:
     return document.serialise(rdf_format(offer))
 
 
+def document_page(
+    request: Request, graph: RdfDocument, validators: Validators, *, title: str, intro: str, root: str
+) -> Response:
+    """A document for a person: its Turtle in a page of the site, with a link to each RDF syntax."""
+    formats = [
+        (_LABELS[offer], offer.media_type, f"{request.url.path}?format={offer.names[0]}") for offer in GRAPH_OFFERS
+    ]
+    context = {"title": title, "intro": intro, "turtle": serialise(graph, TURTLE).decode(), "formats": formats}
+    headers = {**validators.headers(), **vary_headers()}
+    return render(request, "rdf_document.html", {**context, "root": root}, headers=headers)
+
+
 def vary_headers() -> dict[str, str]:
     """The answer depends on Accept: caches keep one copy per representation."""
     return {"Vary": "Accept"}
 
 
 def rdf_response(
-    graph: RdfDocument, offer: Offer, validators: Validators, headers: Mapping[str, str] | None = None
+    graph: RdfDocument,
+    offer: Offer,
+    validators: Validators,
+    headers: Mapping[str, str] | None = None,
+    *,
+    name: str | None = None,
 ) -> Response:
-    """The serialised graph with its validators; HEAD gets the same headers and no body (the server drops it)."""
+    """The serialised graph with its validators; HEAD gets the same headers and no body (the server drops it).
+
+    With `name`, a browser is told to show it rather than save it, and under which file name it is saved."""
     body = serialise(graph, offer)
+    shown = {"Content-Disposition": f'inline; filename="{name}.{offer.names[0]}"'} if name else {}
     return Response(
         body,
         media_type=offer.media_type,
-        headers={**validators.headers(), **vary_headers(), **(headers or {})},
+        headers={**validators.headers(), **vary_headers(), **shown, **(headers or {})},
     )

@@ -64,7 +64,7 @@ def _operation(params: list[tuple[str, str]]) -> Operation:
         queries[0],
         tuple(_values(params, "default-graph-uri")),
         tuple(_values(params, "named-graph-uri")),
-        formats[-1] if formats else None,
+        ",".join(formats) or None,  # SPARQLWrapper repeats it: a name, then media types
     )
 
 

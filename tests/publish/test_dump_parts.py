@@ -253,3 +253,14 @@ def test_small_stores_give_valid_dumps(tmp_path: Path, graphs: list[str]) -> Non
     for dump in PUBLISHED:
         assert len(dataset(tmp_path / "dumps" / dump.file_name)) == len(graphs), dump.file_name
     assert dataset(tmp_path / "dumps" / "atlas.jsonld.gz") == dataset(tmp_path / "dumps" / "atlas.nq.gz")
+
+
+def test_turtle_parts_declare_the_prefixes(store: EmbeddedStore, tmp_path: Path) -> None:
+    """Each graph's Turtle document declares the site's prefixes, and the dump still reads as the store's union."""
+    dumps = tmp_path / "dumps"
+    write_dumps(store, dumps, uris=URIS)
+    turtle = gzip.decompress((dumps / "atlas.ttl.gz").read_bytes()).decode()
+    assert f"@prefix atlas: <{BASE}def/> ." in turtle and "@prefix dcterms: <http://purl.org/dc/terms/> ." in turtle
+    assert "dcterms:title" in turtle and "<http://purl.org/dc/terms/title>" not in turtle
+    nt = gzip.decompress((dumps / "atlas.nt.gz").read_bytes())
+    assert set(ox.parse(turtle.encode(), ox.RdfFormat.TURTLE)) == set(ox.parse(nt, ox.RdfFormat.N_TRIPLES))

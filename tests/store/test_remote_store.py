@@ -105,7 +105,8 @@ def test_the_server_engine_message_is_a_400(tmp_path: Path) -> None:
         with TestClient(create_app(settings, store)) as client:
             bad = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
             assert bad.status_code == 400
-            assert bad.text.startswith("error at 1:")  # Oxigraph's own message, at the line of the text sent
+            # Oxigraph's own message, at the line of the text sent, whose columns are not those of the query
+            assert bad.text.startswith("Syntax error at line 1: ") and "^" not in bad.text
 
 
 @pytest.mark.parametrize("name", [q.name for q in ready_queries(BASE)])

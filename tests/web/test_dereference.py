@@ -14,6 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SKOS
 from support.backends import BACKENDS
 from support.example_data import BASE, ingest_examples, served_examples
+from support.jsonld import inline_context
 
 from atlas_ld.mapping.schemes import theme_paths
 from atlas_ld.settings import Settings
@@ -121,7 +122,8 @@ def test_project_description_in_each_format(client: TestClient, suffix: str) -> 
     assert response.status_code == 200
     media_type = SUFFIXES[suffix]
     assert response.headers["content-type"].split(";")[0] == media_type
-    graph = parse(response.content, media_type)
+    content = inline_context(response.content, client.get) if suffix == "jsonld" else response.content
+    graph = parse(content, media_type)
     project = URIRef(PROJECT)
     atlas = lambda name: URIRef(ATLAS + name)  # noqa: E731
 

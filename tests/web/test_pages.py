@@ -385,8 +385,10 @@ def test_markup_in_a_scraped_title_is_shown_as_text(hostile_client: TestClient, 
     raw = response.text
     assert "<script>alert" not in raw and "<img src=x" not in raw and "onerror=alert(1)>" not in raw
     doc = html.fromstring(raw)
-    # The only scripts are the page's own JSON-LD: nothing scraped became an element.
-    assert [s.get("type") for s in doc.iter("script")] == ["application/ld+json"]
+    # The only scripts are the page's own JSON-LD and its maps' JSON data: nothing scraped became an element.
+    scripts = [(s.get("type"), s.get("class")) for s in doc.iter("script")]
+    assert [t for t, c in scripts if c != "figure-data"] == ["application/ld+json"]
+    assert {t for t, c in scripts if c == "figure-data"} <= {"application/json"}
     assert not doc.xpath("//img")
     assert HOSTILE_TITLE in [a.text_content() for a in doc.xpath("//main//a")] + [
         h.text_content() for h in doc.xpath("//h1")

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 import pytest
 from lxml import etree
 from support import ROOT
+from support.jsonld import inline_context
 from support.liveserver import LiveServer, live_server, write_store
 from support.sample_graphs import (
     BASE,
@@ -179,7 +180,10 @@ def test_construct_defaults_to_turtle(server: LiveServer) -> None:
 def test_construct_in_every_rdf_format(server: LiveServer, media_type: str) -> None:
     response = httpx.get(server.url + "/sparql", params={"query": CONSTRUCT}, headers={"Accept": media_type})
     assert response.headers["content-type"] == media_type
-    assert {q.triple for q in ox.parse(response.content, ox.RdfFormat.from_media_type(media_type))} == EXPECTED_TRIPLES
+    body = response.content
+    if media_type == "application/ld+json":  # compacted: its context is the one the site publishes
+        body = inline_context(body)
+    assert {q.triple for q in ox.parse(body, ox.RdfFormat.from_media_type(media_type))} == EXPECTED_TRIPLES
 
 
 def test_describe_gives_the_project_statements(server: LiveServer) -> None:
@@ -212,7 +216,7 @@ def test_format_parameter_overrides_accept(server: LiveServer) -> None:
     ("query", "params", "accept"),
     [
         (CONSTRUCT, {}, "text/csv"),
-        (CONSTRUCT, {"format": "csv"}, None),
+        (CONSTRUCT, {"format": "csv"}, "text/csv"),
         (TITLES, {}, "text/turtle, application/ld+json"),
         (TITLES, {}, "application/sparql-results+json;q=0"),
     ],
@@ -309,7 +313,7 @@ def test_syntax_error_is_a_400_with_the_engine_message(server: LiveServer) -> No
     response = ask(server, "SELECT * WHERE { ?s ?p ")
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/plain")
-    assert response.text.startswith("error at 1:")
+    assert response.text.startswith("Syntax error at line 1, column ")
 
 
 def test_query_by_form_post(server: LiveServer) -> None:
@@ -403,7 +407,7 @@ def test_update_by_form_and_syntax_error(writable: LiveServer) -> None:
     auth = {"Authorization": f"Bearer {TOKEN}"}
     response = httpx.post(writable.url + "/update", data={"update": "CLEAR XYZ"}, headers=auth)
     assert response.status_code == 400
-    assert "error at" in response.text
+    assert "Syntax error at line 1" in response.text
 
 
 def test_update_using_graph_uri(writable: LiveServer) -> None:

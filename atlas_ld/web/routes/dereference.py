@@ -7,6 +7,7 @@ exists?, negotiate, redirect or describe and serialise. Unknown resources get 40
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -21,6 +22,7 @@ from atlas_ld.publish.describe import (
     iri_node,
     resource_exists,
 )
+from atlas_ld.publish.jsonld import CONTEXT_PATH, compact_jsonld, context_document
 from atlas_ld.settings import Settings
 from atlas_ld.store.base import GraphStore
 from atlas_ld.uris import UriScheme
@@ -53,13 +55,14 @@ def see_other(location: str) -> Response:
     return Response(status_code=303, headers={"Location": location, **VARY})
 
 
-def serialise(triples: list[ox.Triple], offer: Offer, base_uri: str) -> bytes:
-    """pyoxigraph's serialisers, with the project's prefixes where the syntax has them."""
+def serialise(triples: list[ox.Triple], offer: Offer, base_uri: str, reached: str | None = None) -> bytes:
+    """pyoxigraph's serialisers, with the project's prefixes where the syntax has them; JSON-LD compacted, naming
+    its context on the host of the URL the client `reached`."""
     rdf_format = ox.RdfFormat.from_media_type(offer.media_type)
     assert rdf_format is not None
-    names = (
-        prefixes(base_uri) if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD) else None
-    )
+    if rdf_format == ox.RdfFormat.JSON_LD:
+        return compact_jsonld(triples, base_uri, reached)
+    names = prefixes(base_uri) if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
     return ox.serialize(triples, format=rdf_format, prefixes=names)
 
 
@@ -81,7 +84,7 @@ def gone_document(request: Request, offer: Offer, past: ProjectPast, store: Grap
     """410 for a withdrawn project, in the representation asked for: since when, and its last version."""
     if offer == HTML:
         return gone_page(request, past, store)
-    body = serialise(past.gone_triples(), offer, past.uris.base)
+    body = serialise(past.gone_triples(), offer, past.uris.base, str(request.url))
     return Response(body, status_code=410, media_type=offer.media_type)
 
 
@@ -150,7 +153,8 @@ class LinkedData:
         if not found:
             return not_found_document(request, offer, iri, self.uris.root)
         headers = {**validators.headers(), "Link": alternates_header(self.uris, iri)}
-        return Response(serialise(found, offer, base_uri), media_type=offer.media_type, headers=headers)
+        body = serialise(found, offer, base_uri, str(request.url))
+        return Response(body, media_type=offer.media_type, headers=headers)
 
     def original(
         self, request: Request, key: str, offer: Offer, answer: Callable[[], Response], *, suffix: str | None, vary: str
@@ -222,3 +226,14 @@ def thing_data(request: Request, key: str, ext: str, served: Served) -> Response
         return served.document(request, ext, iri, lambda: served.description(iri))
 
     return served.original(request, key, offer, answer, suffix=suffix_of(offer), vary="")
+
+
+@router.get(
+    "/" + CONTEXT_PATH,
+    summary="The JSON-LD context that the compacted JSON-LD documents name",
+    responses={200: {"content": {"application/ld+json": {}}}},
+)
+def jsonld_context(served: Served) -> Response:
+    body = json.dumps(context_document(served.settings.base_uri), indent=1).encode()
+    # JSON-LD processors fetch it for every document they read: let them keep it a day.
+    return Response(body, media_type="application/ld+json", headers={"Cache-Control": "public, max-age=86400"})

@@ -152,7 +152,7 @@ def memento_rdf(
     headers = {**past.memento_headers(version), **({"Vary": vary} if vary else {})}
     if validators.matches(request.headers):
         return validators.not_modified(headers)
-    body = serialise(past.triples(version, store), offer, past.uris.base)
+    body = serialise(past.triples(version, store), offer, past.uris.base, str(request.url))
     return Response(body, media_type=offer.media_type, headers={**validators.headers(), **headers})
 
 

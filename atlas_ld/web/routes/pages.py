@@ -29,6 +29,7 @@ from atlas_ld.web.html import render
 from atlas_ld.web.links import alternates
 from atlas_ld.web.memento import ORIGINAL_RESPONSES, ProjectPast, gone_page
 from atlas_ld.web.views import schema_org
+from atlas_ld.web.views.figures import home_figures
 from atlas_ld.web.views.pages import ViewBuilder
 from atlas_ld.web.views.resource_page import (
     SITE_NAME,
@@ -84,6 +85,7 @@ def home(request: Request, validators: PageVersion, browser: ServedBrowser) -> R
         "result": browser.search(filters, positive_int(params.get("page"), 1) or 1),
         "page_href": page_links(request.url.path, params),
         "json_ld": schema_org.site(SITE_NAME, request.url.path, counts),
+        "figures": home_figures(browser),
     }
     return respond(request, "home.html", browser.uris, context, validators)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from atlas_ld.media_types import HTML
 from atlas_ld.publish.dataset import VOID_PATH
 from atlas_ld.publish.void import dataset_statistics, void_graph
 from atlas_ld.web.dataset_documents import asked_document
@@ -14,7 +15,12 @@ from atlas_ld.web.dependencies import (
     ServedStore,
     ServedUris,
 )
-from atlas_ld.web.rdf_documents import GRAPH_OFFERS, document_responses, rdf_response
+from atlas_ld.web.rdf_documents import (
+    PAGE_OFFERS,
+    document_page,
+    document_responses,
+    rdf_response,
+)
 
 router = APIRouter(tags=["dataset description"])
 
@@ -23,7 +29,7 @@ router = APIRouter(tags=["dataset description"])
     "/" + VOID_PATH,
     summary="VoID description of the dataset",
     response_class=Response,
-    responses=document_responses("The VoID description."),
+    responses=document_responses("The VoID description; a page for a browser.", PAGE_OFFERS),
 )
 def void(
     request: Request,
@@ -34,9 +40,13 @@ def void(
     kept: KeptValues,
 ) -> Response:
     """Triple, entity, class and property counts, the SPARQL endpoint, the dumps, the vocabularies used."""
-    asked = asked_document(request, GRAPH_OFFERS, store, dumps_folder)
+    asked = asked_document(request, PAGE_OFFERS, store, dumps_folder)
     if (unchanged := asked.not_modified(request)) is not None:
         return unchanged
     # Counted once per version of the store: a new write gives a new count.
     statistics = kept.get("void statistics", lambda: dataset_statistics(store, uris))
-    return rdf_response(void_graph(asked.publication(request, settings), statistics), asked.offer, asked.validators)
+    graph = void_graph(asked.publication(request, settings), statistics)
+    if asked.offer == HTML:
+        intro = "La description VoID du jeu de données : ses effectifs, ses vocabulaires, ses exports."
+        return document_page(request, graph, asked.validators, title="Description VoID", intro=intro, root=uris.root)
+    return rdf_response(graph, asked.offer, asked.validators, name="void")

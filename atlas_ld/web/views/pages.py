@@ -15,6 +15,11 @@ import pyoxigraph as ox
 
 from atlas_ld.publish.describe import Description
 from atlas_ld.vocab import DCTERMS, ORG, QB, RDFS, SKOS
+from atlas_ld.web.views.figures import (
+    authority_figures,
+    concept_figures,
+    country_figures,
+)
 from atlas_ld.web.views.funding_totals import FundingRow, total
 from atlas_ld.web.views.page_links import Link, notation_key
 from atlas_ld.web.views.project_page import ProjectView
@@ -63,6 +68,7 @@ class ViewBuilder(ProjectView):
             "contacts": sorted(d.label(person) for person in d.subjects(ORG.memberOf, iri)),
             "funding_rows": [(row.label, row) for row in funding],
             "funding_total": total(funding),
+            "figures": authority_figures(self.browser, iri, funding),
         }
 
     def post(self, d: Description, iri: str, page: int = 1) -> dict[str, Any]:
@@ -78,6 +84,7 @@ class ViewBuilder(ProjectView):
             "iso3": iso3,
             "authorities": self.browser.authorities_in_country(iso3),
             "projects": self.browser.projects_in_country(iso3, page),
+            "figures": country_figures(self.browser, iso3),
         }
 
     # -- concepts -----------------------------------------------------------------------------------------------
@@ -95,6 +102,7 @@ class ViewBuilder(ProjectView):
             ),
             "matches": d.iris(iri, SKOS.exactMatch),
             "projects": self.browser.projects_of_concept(iri, page),
+            "figures": concept_figures(self.browser, iri),
         }
 
     def labels(self, d: Description, iri: str) -> list[tuple[str, str]]:

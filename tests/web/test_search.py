@@ -1,0 +1,156 @@
+"""The search page over the example pages: words found whatever their accents and case, facets counted and
+followed, sort orders, the CSV and JSON exports, and the lists of authorities, countries and posts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+from lxml import html
+from support.example_data import BASE, ingest_examples
+
+from atlas_ld.settings import Settings
+from atlas_ld.web.views.search_index import fold
+
+TITLE_12523 = "Projet d'action internationale de Romans et de ses villes partenaires"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    from atlas_ld.web.app import create_app
+
+    data = ingest_examples(tmp_path_factory.mktemp("search"))
+    with TestClient(create_app(Settings(store=data.root, base_uri=BASE), data.open_store(read_only=True))) as c:
+        yield c
+
+
+def page(client: TestClient, path: str) -> html.HtmlElement:
+    response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return html.fromstring(response.text)
+
+
+def found(client: TestClient, query: str) -> list[str]:
+    """The identifiers the JSON export gives for a query string."""
+    response = client.get("/search.json?" + query)
+    assert response.status_code == 200
+    return [row["identifier"] for row in response.json()["rows"]]
+
+
+def texts_of(client: TestClient, identifier: str) -> str:
+    """Every literal of a project, from the store."""
+    query = f"SELECT ?o WHERE {{ <{BASE}id/project/{identifier}> ?p ?o FILTER(isLiteral(?o)) }}"
+    answer = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    return " ".join(b["o"]["value"] for b in answer.json()["results"]["bindings"])
+
+
+def test_words_match_without_their_accents(client: TestClient) -> None:
+    identifiers = found(client, "q=cooperation")
+    assert "12523" in identifiers and len(identifiers) >= 2
+    for identifier in identifiers:
+        assert "cooperation" in fold(texts_of(client, identifier))
+    assert "coopération" in texts_of(client, identifiers[0]).lower()
+    assert found(client, "q=COOPÉRATION") == identifiers
+
+
+def test_a_foreign_partners_name_finds_its_project(client: TestClient) -> None:
+    assert found(client, "q=EL+JEM") == ["12523"]
+    assert found(client, "q=el+jem+romans") == ["12523"]
+    doc = page(client, "/search?q=el+jem")
+    assert [a.text_content() for a in doc.xpath("//ul[contains(@class, 'projects')]/li/a")] == [TITLE_12523]
+
+
+def test_every_word_must_match(client: TestClient) -> None:
+    assert found(client, "q=cooperation+zzyzx") == []
+
+
+def test_no_result_says_so(client: TestClient) -> None:
+    doc = page(client, "/search?q=zzyzx")
+    assert not doc.xpath("//ul[contains(@class, 'projects')]/li")
+    assert "Aucun projet ne correspond à « zzyzx »" in doc.xpath("//p[@class='no-result']")[0].text_content()
+
+
+def test_the_country_facet_counts_projects_and_filters(client: TestClient) -> None:
+    everything = client.get("/search.json").json()["rows"]
+    expected: dict[str, int] = {}
+    for row in everything:
+        for country in row["countries"]:
+            expected[country] = expected.get(country, 0) + 1
+    assert expected == {"Tunisie": 1}
+    doc = page(client, "/search")
+    links = doc.xpath("//*[@id='facet-country']//a")
+    counts = {a.text_content(): int(a.getnext().text_content()) for a in links}
+    assert counts == expected
+    filtered = page(client, links[0].get("href"))
+    assert [a.text_content() for a in filtered.xpath("//ul[contains(@class, 'projects')]/li/a")] == [TITLE_12523]
+    assert "Pays = Tunisie" in filtered.xpath("//p[@class='active-filters']")[0].text_content()
+    remove = filtered.xpath("//p[@class='active-filters']/span/a")[0].get("href")
+    assert "country" not in parse_qs(urlsplit(remove).query)
+    assert len(page(client, remove).xpath("//ul[contains(@class, 'projects')]/li")) == len(everything)
+
+
+def test_the_status_and_year_facets_count_every_project(client: TestClient) -> None:
+    doc = page(client, "/search")
+    statuses = {a.text_content(): int(a.getnext().text_content()) for a in doc.xpath("//*[@id='facet-status']//a")}
+    assert statuses == {"En cours": 5}
+    years = {a.text_content(): int(a.getnext().text_content()) for a in doc.xpath("//*[@id='facet-year']//a")}
+    assert years["2010"] == 1 and found(client, "year=2010") == ["12523"]
+    authorities = doc.xpath("//*[@id='facet-authority']//a")
+    assert [a.text_content() for a in authorities] == ["Romans sur Isère"]
+    assert found(client, "authority=romans") == found(client, "authority=fra/romans-sur-isere") == ["12523"]
+
+
+def test_sort_by_title_and_by_year(client: TestClient) -> None:
+    doc = page(client, "/search?_sort=title")
+    titles = [a.text_content() for a in doc.xpath("//ul[contains(@class, 'projects')]/li/a")]
+    assert len(titles) == 5 and titles == sorted(titles, key=fold)
+    years = [row["start_year"] for row in client.get("/search.json?_sort=-year").json()["rows"]]
+    assert years == sorted(years, reverse=True)
+
+
+def test_csv_has_the_rows_of_json(client: TestClient) -> None:
+    doc = page(client, "/search?q=cooperation&_sort=title")
+    exports = {a.text_content(): a.get("href") for a in doc.xpath("//p[@class='result-count']/a[@type]")}
+    response = client.get(exports["JSON"])
+    assert response.headers["content-type"] == "application/json"
+    rows = json.loads(response.text)["rows"]
+    table = list(csv.DictReader(io.StringIO(client.get(exports["CSV"]).text)))
+    assert [r["identifier"] for r in table] == [r["identifier"] for r in rows] and rows
+    assert [r["title"] for r in table] == [r["title"] for r in rows]
+    assert [r["countries"] for r in table] == ["; ".join(r["countries"]) for r in rows]
+    assert client.get("/search.xml").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/countries", {"Tunisie": ("/page/country/TUN", "1"), "France": ("/page/country/FRA", "0")}),
+        (
+            "/authorities",
+            {"Romans sur Isère": ("/page/authority/fra/romans-sur-isere", "1"), "El Jem": ("/page/authority/tun/el-jem", "1")},
+        ),
+    ],
+)
+def test_list_pages_link_each_thing_with_its_count(client: TestClient, path: str, expected: dict[str, tuple[str, str]]) -> None:
+    doc = page(client, path)
+    lines = {
+        tr.xpath("td/a")[0].text_content(): (tr.xpath("td/a")[0].get("href"), tr.xpath("td[@class='num']")[0].text_content())
+        for tr in doc.xpath("//table[contains(@class, 'list')]/tbody/tr")
+    }
+    assert lines == expected
+
+
+def test_posts_list_counts_and_links_to_the_search(client: TestClient) -> None:
+    doc = page(client, "/posts?_sort=name")
+    rows = doc.xpath("//table[contains(@class, 'list')]/tbody/tr")
+    names = [tr.xpath("td/a")[0].text_content() for tr in rows]
+    assert names == sorted(names, key=fold) and len(names) == 5
+    tunis = next(tr for tr in rows if "TUNIS" in tr.text_content())
+    assert tunis.xpath("td[@class='num']")[0].text_content() == "2"
+    assert sorted(found(client, urlsplit(tunis.xpath("td[@class='num']/a")[0].get("href")).query)) == ["12523", "15077"]
+    assert page(client, "/posts").xpath("//table[contains(@class, 'list')]/tbody/tr/td/a")[0].get("href").startswith("/page/post/")
