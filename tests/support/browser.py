@@ -8,10 +8,14 @@ from pathlib import Path
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support import expected_conditions as seen
+from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
+WAIT_SECONDS = 30
 
 
 @contextmanager
@@ -41,3 +45,13 @@ def chromium(profile: Path, *, width: int = 1280, height: int = 900) -> Iterator
         yield driver
     finally:
         driver.quit()
+
+
+def wait_for(browser: WebDriver, css: str) -> None:
+    """Until an element matches `css` (a page that loads, a result that comes)."""
+    WebDriverWait(browser, WAIT_SECONDS).until(seen.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def policy_violations(browser: WebDriver) -> list[str]:
+    """What the page's Content-Security-Policy refused, from the browser's log."""
+    return [e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]

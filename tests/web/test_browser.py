@@ -1,5 +1,6 @@
 """A real browser (Debian's headless chromium, driven through chromedriver) on a real server: the home page,
-a search, a project page, and a ready query run in YASGUI, with no Content-Security-Policy violation."""
+a search (words typed without accents), a project page, and a ready query run in YASGUI, with no
+Content-Security-Policy violation."""
 
 from __future__ import annotations
 
@@ -7,21 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support import expected_conditions as seen
-from selenium.webdriver.support.ui import WebDriverWait
+from support.browser import chromium, policy_violations, wait_for
 from support.example_data import ingest_examples
 from support.liveserver import LiveServer, live_server
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 TITLE_12523 = "Projet d'action internationale de Romans et de ses villes partenaires"
-WAIT_SECONDS = 30
 
 
 @pytest.fixture(scope="module")
@@ -33,35 +28,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile: Path = tmp_path_factory.mktemp("chromium-profile")
-    for argument in (
-        "--no-sandbox",
-        "--headless",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-        "--window-size=1280,900",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    try:
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:
         yield driver
-    finally:
-        driver.quit()
-
-
-def wait_for(browser: WebDriver, css: str) -> None:
-    WebDriverWait(browser, WAIT_SECONDS).until(seen.presence_of_element_located((By.CSS_SELECTOR, css)))
-
-
-def policy_violations(browser: WebDriver) -> list[str]:
-    return [e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
 
 
 def test_search_then_follow_a_project(browser: WebDriver, server: LiveServer) -> None:
@@ -104,6 +72,24 @@ def test_run_a_ready_query_in_yasgui(browser: WebDriver, server: LiveServer) -> 
     assert len(rows) == 6
     first = rows[0].text
     assert "Romans sur Isère" in first and "112285" in first
+    # Amounts as numbers, not as typed literals.
+    cells = [td.text for td in rows[0].find_elements(By.TAG_NAME, "td")]
+    assert "112285" in cells and not any("xsd:decimal" in c or "^^" in c for c in cells), cells
     editor = browser.execute_script("return document.querySelector('.CodeMirror').CodeMirror.getValue()")
     assert editor.startswith("# title: Financements par année et par financeur")
     assert policy_violations(browser) == []
+
+
+def test_type_words_without_accents_and_see_projects(browser: WebDriver, server: LiveServer, tmp_path: Path) -> None:
+    browser.get(server.url + "/search")
+    box = browser.find_element(By.NAME, "q")
+    box.send_keys("cooperation")
+    box.submit()
+    wait_for(browser, "ul.projects a")
+    titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "ul.projects a")]
+    assert "Projet d'action internationale de Romans et de ses villes partenaires" in titles
+    assert all("coopération" in t.lower() for t in titles[:2])
+    assert browser.find_element(By.CSS_SELECTOR, "p.result-count").text.startswith(f"{len(titles)} projets")
+    assert browser.find_elements(By.CSS_SELECTOR, "#facet-country a")
+    assert browser.get_screenshot_as_file(str(tmp_path / "search.png"))
+    assert not policy_violations(browser)

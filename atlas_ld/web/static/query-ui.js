@@ -15,6 +15,16 @@ document.addEventListener("DOMContentLoaded", () => {
     yasr: { prefixes: config.prefixes },
   });
 
+  // Compact cells: an amount reads 112285, not "112285"^^xsd:decimal, and IRIs read as prefixed names. (The
+  // bundled YASGUI has no chart plugin: its upstream one loads Google Charts from outside, which the page forbids.)
+  const compact = (tab) => {
+    const table = tab && tab.getYasr() && tab.getYasr().plugins.table;
+    if (table) table.persistentConfig = { ...table.persistentConfig, compact: true };
+  };
+  compact(yasgui.getTab());
+  yasgui.on("tabSelect", (_, tabId) => compact(yasgui.getTab(tabId)));
+  yasgui.on("tabAdd", (_, tabId) => compact(yasgui.getTab(tabId)));
+
   document.querySelectorAll("button.ready-query").forEach((button) => {
     button.addEventListener("click", () => {
       const query = config.queries[button.dataset.query];
