@@ -94,6 +94,7 @@ class Document:
     title: str
     size_kb: Decimal | None
     file_name: str | None
+    url: str | None = None  # where the site serves it, as its HTML page links it (text pages do not say)
 
 
 @dataclass

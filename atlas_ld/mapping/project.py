@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urljoin
 
 from pyoxigraph import Literal, NamedNode, Triple
 
@@ -26,9 +27,24 @@ from atlas_ld.mapping.provenance import Provenance
 from atlas_ld.mapping.schemes import PARTNERSHIP_FORMS, STATUSES, fr, static_graphs
 from atlas_ld.records import ParseWarning, ProjectRecord
 from atlas_ld.uris import UriScheme
-from atlas_ld.vocab import ADMS, DCTERMS, FOAF, RDF, XSD
+from atlas_ld.vocab import ADMS, DCTERMS, FOAF, RDF, RDFS, XSD
 
 __all__ = ["RecordTriples", "map_record", "static_graphs"]
+
+
+def absolute_address(page_url: str, link: str) -> NamedNode | None:
+    """A link as the page writes it, made absolute against the page's address; None if it is no web address.
+
+    >>> absolute_address("https://pastel.diplomatie.gouv.fr/a/b.html", "/c/document.html?docId=1").value
+    'https://pastel.diplomatie.gouv.fr/c/document.html?docId=1'
+    """
+    address = urljoin(page_url, link)
+    if not address.startswith(("https://", "http://")):
+        return None
+    try:
+        return NamedNode(address)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -158,4 +174,6 @@ class _ProjectGraph(Funding, Provenance):
                 self.add(node, atlas.sizeInKilobytes, decimal(document.size_kb))
             if document.file_name:
                 self.add(node, atlas.fileName, Literal(document.file_name))
+            if document.url and (address := absolute_address(r.source_url, document.url)) is not None:
+                self.add(node, RDFS.seeAlso, address)  # the file, where the Atlas serves it
 

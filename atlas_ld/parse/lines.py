@@ -25,13 +25,14 @@ class Line(NamedTuple):
     number: int
     text: str
     cells: tuple[str, ...] | None = None
+    links: tuple[str | None, ...] | None = None  # an HTML row's first link in each cell (a document's address)
 
     @property
     def filled_cells(self) -> tuple[str, ...]:
         return tuple(c for c in self.cells if c) if self.cells else ()
 
 
-RawLine = tuple[int, str, "tuple[str, ...] | None"]
+RawLine = tuple[int, str, "tuple[str, ...] | None", "tuple[str | None, ...] | None"]
 
 # Missing-translation keys and icon alt texts of the site: never content.
 _KEYS = re.compile(r"\?\?\?[^?\n]*\?\?\?|\bpagination\.page\.[\w.]*|\bcommun\.ico\.[\w.]*")
@@ -70,7 +71,7 @@ def text_lines(text: str) -> list[Line]:
     for number, line in enumerate(text.split("\n"), start=1):
         if "-" in line and _SEPARATOR.fullmatch(line.strip()):
             continue
-        raw.append((number, line, _pipe_cells(line) if "|" in line else None))
+        raw.append((number, line, _pipe_cells(line) if "|" in line else None, None))
     return clean_lines(raw)
 
 
@@ -87,10 +88,10 @@ def _classify(raw_text: str, text: str) -> _Kind:
 def clean_lines(raw: Iterable[RawLine]) -> list[Line]:
     """Drop blank lines, breadcrumbs and pagination (with a page number standing alone between its arrows)."""
     kept: list[tuple[_Kind, Line]] = []
-    for number, raw_text, raw_cells in raw:
+    for number, raw_text, raw_cells, links in raw:
         if raw_cells is not None:
             cells = tuple(tidy(c) for c in raw_cells)
-            line = Line(number, " ".join(c for c in cells if c), cells)
+            line = Line(number, " ".join(c for c in cells if c), cells, links)
             raw_text = " ".join(raw_cells)
         else:
             line = Line(number, tidy(raw_text))

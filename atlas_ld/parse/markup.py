@@ -77,6 +77,12 @@ def _cell_text(cell: etree._Element) -> str:
     return _WHITESPACE.sub(" ", "".join(str(p) for p in parts)).strip()
 
 
+def _cell_link(cell: etree._Element) -> str | None:
+    """The address of the cell's first link, as written (the Atlas links each document this way)."""
+    link = next((a for a in cell.iter("a") if a.get("href")), None)
+    return link.get("href").strip() if link is not None else None  # type: ignore[union-attr]
+
+
 def _events(root: etree._Element) -> Iterator[tuple[_Event, object, int]]:
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     label_spans: list[bool] = []  # whether each open inline element is a label, decided once at its start
@@ -92,7 +98,8 @@ def _events(root: etree._Element) -> Iterator[tuple[_Event, object, int]]:
                 walker.skip_subtree()
                 continue
             if tag == "tr" and _is_data_row(element):
-                yield _Event.ROW, tuple(_cell_text(cell) for cell in _cells(element)), number
+                cells = _cells(element)
+                yield _Event.ROW, (tuple(map(_cell_text, cells)), tuple(map(_cell_link, cells))), number
                 walker.skip_subtree()
                 continue
             if tag in _INLINE:
@@ -134,7 +141,7 @@ def html_lines(root: etree._Element) -> list[Line]:
             return
         text = "".join(parts).strip()
         if text:  # most pending text between blocks is indentation: no substitution for it
-            raw.append((number or 1, _WHITESPACE.sub(" ", text), None))
+            raw.append((number or 1, _WHITESPACE.sub(" ", text), None, None))
         parts.clear()
         number = None
 
@@ -146,6 +153,7 @@ def html_lines(root: etree._Element) -> list[Line]:
             continue
         flush()
         if kind is _Event.ROW:
-            raw.append((line, "", value))  # type: ignore[arg-type]
+            cells, links = value  # type: ignore[misc]
+            raw.append((line, "", cells, links))
     flush()
     return clean_lines(raw)

@@ -235,7 +235,8 @@ def read_document_row(row: Line, columns: Columns | None, log: WarningLog) -> Do
     size = decimal(size_text)
     if size_text and size is None:
         log.add(row.number, f"document size {shown(size_text)} is not a number")
-    return Document(title, size, file_name or None)
+    url = next((link for link in row.links or () if link), None)
+    return Document(title, size, file_name or None, url)
 
 
 def read_volunteer_row(row: Line, columns: Columns | None, log: WarningLog) -> Volunteer:

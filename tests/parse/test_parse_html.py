@@ -19,12 +19,14 @@ IDS = (12523, 15077, 15635, 16323, 6099)
 
 
 def comparable(record: ProjectRecord) -> dict[str, object]:
-    """Every field but the file name, and warnings and names without their line numbers (which count source
-    lines)."""
+    """Every field but the file name and the documents' links, and warnings and names without their line numbers
+    (which count source lines)."""
     fields = dataclasses.asdict(record)
     fields.pop("source_file")
     fields["warnings"] = [w.message for w in record.warnings]
     fields["name_lines"] = sorted(record.name_lines)
+    for document in fields["documents"]:
+        document.pop("url")  # only the HTML page links its documents
     return fields
 
 

@@ -67,6 +67,7 @@ def _ingest_into(
     for page in examples_dir().glob("*.txt"):
         shutil.copy(page, pages / page.name)
     for name, text in (extra_pages or {}).items():
+        (pages / name).parent.mkdir(parents=True, exist_ok=True)
         (pages / name).write_text(text, encoding="utf-8")
     report = ingest([pages], store, UriScheme(base_uri), RejectedRecords(data.rejected, base_uri=base_uri))
     assert not report.rejected and not report.page_errors, (report.rejected, report.page_errors)

@@ -11,7 +11,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from atlas_ld.publish.describe import Description
-from atlas_ld.vocab import ADMS, DCTERMS, FOAF, ORG, PROV, SDMX_DIMENSION, SKOS, VCARD
+from atlas_ld.vocab import ADMS, DCTERMS, FOAF, ORG, PROV, RDFS, SDMX_DIMENSION, SKOS, VCARD
 from atlas_ld.web.views.page_links import Link, PageLinks, notation_key
 
 
@@ -211,6 +211,7 @@ class ProjectView(PageLinks):
                 "title": d.value(doc, DCTERMS.title),
                 "size_kb": d.value(doc, atlas.sizeInKilobytes, lang=None),
                 "file_name": d.value(doc, atlas.fileName),
+                "href": next(iter(d.iris(doc, RDFS.seeAlso)), None),
             }
             for doc in d.iris(iri, FOAF.page)
         ]
