@@ -41,6 +41,8 @@ from atlas_ld.web.routes import (
     void,
 )
 from atlas_ld.web.routes.sparql import TRUNCATED
+from atlas_ld.web.views.search_index import IndexWarmer
+from atlas_ld.web.views.store_queries import StoreQueries
 
 # What a script on another origin may read of a query's answer: the row cap's mark, why it is there, when to retry.
 _QUERY_HEADERS = (TRUNCATED, "Warning", "Retry-After")
@@ -113,15 +115,18 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
 
 
 def _running(queries: QueryRunner, past: HistoryReader) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """The app's lifespan: the query runner is ready before the first request; it and the history file are let go
-    after the last."""
+    """The app's lifespan: the query runner is ready before the first request, and the search index is built in
+    the background; they and the history file are let go after the last."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         queries.start()
+        warmer = IndexWarmer(StoreQueries(app.state.store, app.state.uris, app.state.kept, app.state.labels))
+        warmer.start()
         try:
             yield
         finally:
+            warmer.close()
             queries.close()
             past.close()
 

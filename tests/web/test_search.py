@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -14,7 +16,12 @@ from fastapi.testclient import TestClient
 from lxml import html
 from support.example_data import BASE, ingest_examples
 
+from atlas_ld.bundled import examples_dir
+from atlas_ld.ingest.pipeline import ingest
+from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.settings import Settings
+from atlas_ld.uris import UriScheme
+from atlas_ld.web.views import search_index
 from atlas_ld.web.views.search_index import fold
 
 TITLE_12523 = "Projet d'action internationale de Romans et de ses villes partenaires"
@@ -154,3 +161,40 @@ def test_posts_list_counts_and_links_to_the_search(client: TestClient) -> None:
     assert tunis.xpath("td[@class='num']")[0].text_content() == "2"
     assert sorted(found(client, urlsplit(tunis.xpath("td[@class='num']/a")[0].get("href")).query)) == ["12523", "15077"]
     assert page(client, "/posts").xpath("//table[contains(@class, 'list')]/tbody/tr/td/a")[0].get("href").startswith("/page/post/")
+
+
+def _held_index(app: object) -> object | None:
+    """The index the search would use now, if one is built for the store as it is."""
+    held = search_index._HELD.get(app.state.kept)  # type: ignore[attr-defined]
+    return held.current().get("index") if held is not None else None
+
+
+def test_the_index_is_built_in_the_background_and_again_after_a_write(tmp_path: Path) -> None:
+    """No search is made: the warmer builds the index when the app starts, and again once an ingest has written."""
+    from atlas_ld.web.app import create_app
+
+    data = ingest_examples(tmp_path)
+    app = create_app(Settings(store=data.root, base_uri=BASE), data.open_store(read_only=True))
+    with TestClient(app) as client:
+        first = wait_until(lambda: _held_index(app))
+        assert "12523" in {e.identifier for e in first.entries}  # type: ignore[attr-defined]
+        for _ in range(3):  # searches use the index built for this version of the store, never build it again
+            assert client.get("/search", params={"q": "romans"}).status_code == 200
+            assert _held_index(app) is first
+        writer = data.open_store()
+        page = (examples_dir() / "12523.txt").read_text(encoding="utf-8").replace("12523", "99123")
+        extra = tmp_path / "99123.txt"
+        extra.write_text(page, encoding="utf-8")
+        ingest([extra], writer, UriScheme(BASE), RejectedRecords(data.rejected, base_uri=BASE))
+        writer.flush()
+        second = wait_until(lambda: (i := _held_index(app)) is not first and i)
+        assert "99123" in {e.identifier for e in second.entries}  # type: ignore[attr-defined]
+
+
+def wait_until(value: Callable[[], object], seconds: float = 60.0) -> object:
+    """The first true value `value()` gives, asked again and again until `seconds` have passed."""
+    deadline = time.monotonic() + seconds
+    while not (found := value()):
+        assert time.monotonic() < deadline, "not built in time"
+        time.sleep(0.05)
+    return found
