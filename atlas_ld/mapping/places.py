@@ -36,15 +36,14 @@ SIREN_AGENCY = "Institut national de la statistique et des études économiques 
 class Places(ProjectBuilder):
     """Places French authorities; everything said here is about shared resources (authorities, territories)."""
 
-    def place_french(self, node: NamedNode, name: str, *, warn: bool = True) -> bool:
-        """Say what the reference data knows of the authority `node` named `name`; False when it cannot place
-        it (reported when `warn`)."""
+    def place_french(self, node: NamedNode, name: str) -> bool:
+        """Say what the reference data knows of the authority `node` named `name`; False, and a warning with the
+        page's line, when it cannot place it."""
         found = resolve(name)
         if found.status != "resolved" or found.kind is None or found.code is None:
-            if warn:
-                self.share(node, ORG.classification, self._kind_concept(OTHER_KIND if found.status == "unknown" else
-                                                                         _single_kind(found)))
-                self.warnings.append(ParseWarning(self.record.name_lines.get(name), _why(name, found)))
+            kind = OTHER_KIND if found.status == "unknown" else _single_kind(found)
+            self.share(node, ORG.classification, self._kind_concept(kind))
+            self.warnings.append(ParseWarning(self.record.name_lines.get(name), _why(name, found)))
             return False
         self.share(node, ORG.classification, self._kind_concept(_KINDS[found.kind][0]))
         territory = self._territory(found.kind, found.code, found.label)
