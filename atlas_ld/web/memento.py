@@ -207,6 +207,18 @@ class ProjectPast:
         headers = {"Location": location(self.at(when)), "Link": self.links(), "Vary": _vary(vary, "Accept-Datetime")}
         return Response(status_code=302, headers=headers)
 
+    def respond(self, request: Request, answer: Callable[[], Response], gone: Callable[[], Response], *,
+                suffix: str | None = None, vary: str = "") -> Response:
+        """The original's answer (`answer()`) as a TimeGate gives it: a 302 by Accept-Datetime (to the memento's
+        document of `suffix`), `gone()` once the project is withdrawn, and the Memento links on every answer."""
+        gate = self.timegate(request, lambda version: self.memento(version.number, suffix), vary)
+        if gate is not None:
+            return gate
+        response = answer()
+        if response.status_code == 404 and self.withdrawn is not None:
+            response = gone()
+        return self.decorate(response, vary)
+
     def memento_headers(self, version: Version) -> dict[str, str]:
         """What every representation of a memento carries (RFC 7089 §2.1)."""
         return {"Memento-Datetime": http_date(version.since), "Link": self.links()}

@@ -164,13 +164,9 @@ class LinkedData:
         past = ProjectPast.of(self.history, self.uris, key)
         if past is None:
             return answer()
-        gate = past.timegate(request, lambda version: past.memento(version.number, suffix), vary)
-        if gate is not None:
-            return gate
-        response = answer()
-        if response.status_code == 404 and past.withdrawn is not None:
-            response = gone_document(request, offer, past, self.store)
-        return past.decorate(response, vary)
+        return past.respond(
+            request, answer, lambda: gone_document(request, offer, past, self.store), suffix=suffix, vary=vary
+        )
 
 
 async def linked_data(

@@ -130,13 +130,11 @@ def thing(
     past = ProjectPast.of(history, views.uris, key)
     if past is None:
         return resource_page(request, views.uris.thing(key), None, validators, settings, views)
-    gate = past.timegate(request, lambda version: past.memento(version.number))
-    if gate is not None:
-        return gate
-    response = resource_page(request, past.iri, None, validators, settings, views)
-    if response.status_code == 404 and past.withdrawn is not None:
-        response = gone_page(request, past, views.browser.store)
-    return past.decorate(response)
+    return past.respond(
+        request,
+        lambda: resource_page(request, past.iri, None, validators, settings, views),
+        lambda: gone_page(request, past, views.browser.store),
+    )
 
 
 def resource_page(
