@@ -208,12 +208,17 @@ def funding_chart(rows: Iterable[FundingRow], caption: str = "Financements par a
     }
 
 
+def _country_page(browser: Browser) -> Callable[[str], str]:
+    """Where a country's page is, by its ISO alpha-3 code."""
+    return lambda code: browser.uris.page_path(browser.uris.country(code))
+
+
 def home_figures(browser: Browser) -> dict[str, Any]:
     """The home page's world map, map of France and funding chart, each with its ready query."""
     counts, names = country_counts(browser)
     base = browser.uris.base
     return {
-        "world": world_map(counts, names, lambda code: browser.uris.page_path(browser.uris.country(code))),
+        "world": world_map(counts, names, _country_page(browser)),
         "world_query": query_link("projects-per-country", base),
         "france": france_map(region_counts(browser)),
         "france_query": query_link("projects-per-region", base),
@@ -225,7 +230,7 @@ def home_figures(browser: Browser) -> dict[str, Any]:
 def country_figures(browser: Browser, iso3: str) -> dict[str, Any]:
     """A country's page: the world map around it, the other countries with projects shaded for comparison."""
     counts, names = country_counts(browser)
-    page_of = lambda code: browser.uris.page_path(browser.uris.country(code))
+    page_of = _country_page(browser)
     caption = f"{names.get(iso3, iso3)} et les pays voisins : projets par pays"
     return {
         "world": world_map(counts, names, page_of, current=iso3, caption=caption),
@@ -236,7 +241,7 @@ def country_figures(browser: Browser, iso3: str) -> dict[str, Any]:
 def authority_figures(browser: Browser, iri: str, funding: list[FundingRow]) -> dict[str, Any]:
     """An authority's page: its partners' countries on the world map, and its funding per year."""
     _, names = country_counts(browser)
-    page_of = lambda code: browser.uris.page_path(browser.uris.country(code))
+    page_of = _country_page(browser)
     counts = partner_countries(browser, iri)
     return {
         "world": world_map(counts, names, page_of, caption="Pays des partenaires : projets en commun"),
@@ -265,5 +270,5 @@ def concept_figures(browser: Browser, iri: str) -> dict[str, Any]:
 
     counts = browser.kept.get(("figures", "concept", iri), run)
     _, names = country_counts(browser)
-    page_of = lambda code: browser.uris.page_path(browser.uris.country(code))
+    page_of = _country_page(browser)
     return {"world": world_map(counts, names, page_of, caption="Pays des projets")}
