@@ -1,4 +1,5 @@
-"""Compacted JSON-LD for graphs people and programs read: keys as CURIEs (`dcterms:title`), not full IRIs.
+"""Graphs written for people and programs to read: Turtle and RDF/XML with the site's prefixes, and compacted
+JSON-LD, keys as CURIEs (`dcterms:title`), not full IRIs (`write_graph`).
 
 pyoxigraph writes expanded JSON-LD only, so graphs go through rdflib's serializer, which compacts with a context.
 The documents name the context published at `{base}context.jsonld` (the site's prefixes) instead of repeating it,
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urljoin, urlsplit
 
 import pyoxigraph as ox
@@ -55,3 +56,17 @@ def compact_jsonld(triples: Iterable[ox.Triple], base: str, reached: str | None 
         document = {"@graph": document}
     document["@context"] = context_url(base, reached)
     return json.dumps({"@context": document.pop("@context"), **document}, ensure_ascii=False, indent=1).encode()
+
+
+_WITH_PREFIXES = (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML)
+
+
+def write_graph(
+    triples: Iterable[ox.Triple], syntax: ox.RdfFormat, base: str, output: IO[bytes], reached: str | None = None
+) -> None:
+    """pyoxigraph's serialiser (streaming) with the site's prefixes where the syntax has them; JSON-LD compacted
+    (so written whole), naming its context on the host of the URL the client `reached`."""
+    if syntax == ox.RdfFormat.JSON_LD:
+        output.write(compact_jsonld(triples, base, reached))
+    else:
+        ox.serialize(triples, output, syntax, prefixes=prefixes(base) if syntax in _WITH_PREFIXES else None)

@@ -22,7 +22,7 @@ from atlas_ld.media_types import (
     rdf_format,
     results_format,
 )
-from atlas_ld.publish.jsonld import compact_jsonld
+from atlas_ld.publish.jsonld import write_graph
 from atlas_ld.sparql.checks import (
     UncheckableSparql,
     service_calls,
@@ -38,7 +38,6 @@ from atlas_ld.sparql.operations import QueryOperation, UpdateOperation
 from atlas_ld.sparql.row_cap import cap_solutions, cap_triples
 from atlas_ld.sparql.streaming import serialised
 from atlas_ld.store.base import GraphStore, QueryResult
-from atlas_ld.vocab import prefixes
 
 
 @dataclass(frozen=True)
@@ -120,16 +119,11 @@ def write_answer(
 def _write_graph(
     triples: Iterable[ox.Triple], offer: Offer, output: IO[bytes], site_base: str | None, reached: str | None
 ) -> None:
-    """pyoxigraph's serialiser, streaming, with the site's prefixes; JSON-LD compacted, so written whole, naming
-    its context on the host the client `reached`."""
-    syntax = rdf_format(offer)
+    """The graph as the site writes it (see `write_graph`), or plainly without a site's base."""
     if site_base is None:
-        ox.serialize(triples, output, syntax)
-    elif syntax == ox.RdfFormat.JSON_LD:
-        output.write(compact_jsonld(triples, site_base, reached))
+        ox.serialize(triples, output, rdf_format(offer))
     else:
-        named = prefixes(site_base) if syntax in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-        ox.serialize(triples, output, syntax, prefixes=named)
+        write_graph(triples, rdf_format(offer), site_base, output, reached)
 
 
 def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:

@@ -7,6 +7,7 @@ exists?, negotiate, redirect or describe and serialise. Unknown resources get 40
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,11 +23,10 @@ from atlas_ld.publish.describe import (
     iri_node,
     resource_exists,
 )
-from atlas_ld.publish.jsonld import CONTEXT_PATH, compact_jsonld, context_document
+from atlas_ld.publish.jsonld import CONTEXT_PATH, context_document, write_graph
 from atlas_ld.settings import Settings
 from atlas_ld.store.base import GraphStore
 from atlas_ld.uris import UriScheme
-from atlas_ld.vocab import prefixes
 from atlas_ld.web.conditional import Validators
 from atlas_ld.web.dependencies import (
     Labels,
@@ -56,14 +56,12 @@ def see_other(location: str) -> Response:
 
 
 def serialise(triples: list[ox.Triple], offer: Offer, base_uri: str, reached: str | None = None) -> bytes:
-    """pyoxigraph's serialisers, with the project's prefixes where the syntax has them; JSON-LD compacted, naming
-    its context on the host of the URL the client `reached`."""
+    """The triples as the site writes them (`write_graph`: prefixes, compacted JSON-LD) in the offer's syntax."""
     rdf_format = ox.RdfFormat.from_media_type(offer.media_type)
     assert rdf_format is not None
-    if rdf_format == ox.RdfFormat.JSON_LD:
-        return compact_jsonld(triples, base_uri, reached)
-    names = prefixes(base_uri) if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    return ox.serialize(triples, format=rdf_format, prefixes=names)
+    out = io.BytesIO()
+    write_graph(triples, rdf_format, base_uri, out, reached)
+    return out.getvalue()
 
 
 def not_found_document(request: Request, offer: Offer, iri: str, root: str) -> Response:
