@@ -57,7 +57,7 @@ def ingest_command(
     settings: Settings,
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="PATH", exists=True, help="Page files (.txt, .html) or folders of them."),
+        typer.Argument(metavar="PATH", exists=True, help="Page files (.txt, .html), folders of them, WARC files, or a harvest mirror."),
     ] = None,
     examples: Annotated[
         bool, typer.Option("--examples", metavar=FLAG, help="Also ingest the example pages bundled with atlas-ld.")
@@ -75,7 +75,7 @@ def ingest_command(
         ),
     ] = None,
     dumps: Annotated[
-        bool, typer.Option(metavar=FLAG, help="Rewrite the gzipped dumps in DIR/dumps/ afterwards.")
+        bool, typer.Option(metavar=FLAG, help="Refresh the gzipped dumps in DIR/dumps/ afterwards.")
     ] = True,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", metavar=FLAG, help="List every warning.")] = False,
 ) -> None:
