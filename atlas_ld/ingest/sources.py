@@ -7,7 +7,6 @@ where the batch is prepared, so memory does not grow with the number of pages.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,10 +16,10 @@ from atlas_ld.harvest.crawl import INDEX_FILE, mirrored_entries
 from atlas_ld.harvest.warc import WarcDamaged, archived_responses, read_body
 from atlas_ld.ingest.report import Finding
 from atlas_ld.parse import iter_page_files, parse_page_bytes
+from atlas_ld.parse.source import project_id
 from atlas_ld.records import PageError, ProjectRecord
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
-_PRJ_ID = re.compile(r"[?&]criteres\.prjId=([0-9]{1,9})\b")
 
 
 @dataclass(frozen=True)
@@ -92,10 +91,9 @@ def mirror_pages(mirror: Path, *, since: str | None = None) -> list[ArchivedPage
 def _read_warc(path: Path, archived: dict[int, ArchivedPage], problems: list[Finding]) -> None:
     try:
         for response in archived_responses(path):
-            found = _PRJ_ID.search(response.url)
-            if response.status != 200 or found is None:
+            prj_id = project_id(None, "", response.url)
+            if response.status != 200 or prj_id is None:
                 continue
-            prj_id = int(found.group(1))
             earlier = archived.get(prj_id)
             if earlier is None or earlier.fetched_at <= response.fetched_at:
                 archived[prj_id] = ArchivedPage(path, response.offset, response.url, response.fetched_at)
