@@ -185,10 +185,10 @@ def write_dumps(
 
     A dump is joined from cached parts (`dump_parts`). Without `changed` every part is remade. With the ids of the
     projects whose graphs changed (or went) since the last call, and the IRIs of other graphs that changed, only
-    the parts holding those graphs, or graphs that `mark_stale` recorded and no refresh has caught up yet;
-    `changed` is recorded so too until every dump is swapped in, so that the next call finishes a refresh killed
-    halfway. `uris` tells project graphs from
-    the others; without it, graphs named `.../graph/project/<digits>` are projects'.
+    the parts holding those graphs are remade, and those of graphs that `mark_stale` recorded and no refresh has
+    caught up yet; `changed` is recorded so too until every dump is swapped in, so that the next call finishes a
+    refresh killed halfway. `uris` tells project graphs from the others; without it, graphs named
+    `.../graph/project/<digits>` are projects'.
     """
     dumps_dir.mkdir(parents=True, exist_ok=True)
     names = prefixes(uris.base) if uris is not None else PREFIXES
