@@ -121,10 +121,7 @@ class Settings(BaseSettings):
     data_dir: Path = _setting(
         Path("atlas-data"),
         "With a SPARQL server as the store: the folder for the dumps, the rejected records and the harvest mirror.",
-        flag="--data-dir",
-        metavar="DIR",
-        commands=(*_WRITERS, "harvest"),
-        panel="Store",
+        flag="--data-dir", metavar="DIR", commands=(*_WRITERS, "harvest"), panel="Store",
     )
     base_uri: str = _setting(
         DEFAULT_BASE_URI,
@@ -159,26 +156,17 @@ class Settings(BaseSettings):
     harvest_site: str = _setting(
         "https://pastel.diplomatie.gouv.fr/cncdext/dyn/public/atlas/",
         "Site that harvest fetches detail pages from: a project's page is {site}detailProjet.html?criteres.prjId={id}.",
-        flag="--site",
-        metavar="URL",
-        commands=("harvest", "update"),
-        panel="Harvest",
+        flag="--site", metavar="URL", commands=("harvest", "update"), panel="Harvest",
     )
     harvest_rate: float = _setting(
         1.0,
         "Most requests per second that harvest sends, one at a time; a robots.txt Crawl-delay can only slow it.",
-        flag="--rate",
-        metavar="R",
-        commands=("harvest", "update"),
-        panel="Harvest",
+        flag="--rate", metavar="R", commands=("harvest", "update"), panel="Harvest",
     )
     harvest_contact: str = _setting(
         "",
         "How the site can reach whoever harvests it (URL or mailto:), in the User-Agent; empty: ATLAS_LD_CONTACT_URL.",
-        flag="--contact",
-        metavar="URL",
-        commands=("harvest", "update"),
-        panel="Harvest",
+        flag="--contact", metavar="URL", commands=("harvest", "update"), panel="Harvest",
     )
     personal_data: bool = _setting(
         True,
@@ -264,6 +252,12 @@ class Settings(BaseSettings):
         metavar="BYTES",
         commands=("serve",),
         panel="Server",
+    )
+    page_cache_bytes: int = _setting(
+        64 << 20,
+        "Memory for descriptions and pages kept until the store's next write, in bytes: a resource asked again is "
+        "answered without being described again. 0: none kept.",
+        flag="--page-cache-bytes", metavar="BYTES", commands=("serve",), panel="Server",
     )
     query_workers: int = _setting(
         2,

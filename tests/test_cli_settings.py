@@ -66,6 +66,7 @@ SERVE_FLAGS = {
     "max_rows": "--max-rows",
     "query_workers": "--query-workers",
     "query_cache_bytes": "--cache-bytes",
+    "page_cache_bytes": "--page-cache-bytes",
     "cors_origins": "--cors-origins",
     "max_body_bytes": "--max-body-bytes",
     "max_url_length": "--max-url-length",

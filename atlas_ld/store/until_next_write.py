@@ -37,11 +37,14 @@ class UntilNextWrite(Generic[K, V]):
     3
     """
 
-    def __init__(self, store: Written, *, max_entries: int) -> None:
+    def __init__(self, store: Written, *, max_entries: int, max_bytes: int | None = None) -> None:
         self.store = store
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        """With `put`, the most bytes kept: past it, as past `max_entries`, all is dropped at the next read."""
         self._stamp: float | None = None
         self._values: dict[K, V] = {}
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def current(self) -> dict[K, V]:
@@ -49,9 +52,18 @@ class UntilNextWrite(Generic[K, V]):
         threads keep the dict they were given: a reset never changes one under their feet."""
         stamp = self.store.last_modified()
         with self._lock:
-            if stamp != self._stamp or len(self._values) >= self.max_entries:
-                self._values, self._stamp = {}, stamp
+            full = self.max_bytes is not None and self._bytes >= self.max_bytes
+            if stamp != self._stamp or len(self._values) >= self.max_entries or full:
+                self._values, self._stamp, self._bytes = {}, stamp, 0
             return self._values
+
+    def put(self, values: dict[K, V], key: K, value: V, size: int) -> None:
+        """Keep `value`, weighing `size` bytes, in `values`, what `current()` gave before `value` was made; unless
+        they have been let go meanwhile (a write): a value made across a write is not kept."""
+        with self._lock:
+            if values is self._values:
+                values[key] = value
+                self._bytes += size
 
     def get(self, key: K, compute: Callable[[], V]) -> V:
         """The kept value, or `compute()` kept for next time."""

@@ -27,6 +27,7 @@ from atlas_ld.web.errors import (
     handle_query_error,
     handle_store_error,
 )
+from atlas_ld.web.kept_pages import KeptPages, StoreAndHistory
 from atlas_ld.web.memento import HistoryReader
 from atlas_ld.web.middleware import LIMIT_RESPONSES, HeadAsGet, RequestLimits
 from atlas_ld.web.routes import (
@@ -90,8 +91,13 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.include_router(history.router, prefix=base_path)
     app.mount("/static", StaticFiles(directory=bundled("web", "static")), name="static")
 
-    # Added innermost first: CORS sees every request, limits come before any work, HEAD drops the body last.
+    # Added innermost first: CORS sees every request, limits come before any work, HEAD drops the body last, and
+    # the kept descriptions and pages are sent as gzipped and as HEAD'd as a rendered one.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+    if settings.page_cache_bytes:
+        kept_pages = UntilNextWrite(StoreAndHistory(store, past), max_entries=100_000, max_bytes=settings.page_cache_bytes)
+        linked_data = tuple(base_path + "/" + part for part in ("id/", "data/", "page/"))
+        app.add_middleware(KeptPages, kept=kept_pages, prefixes=linked_data)
     app.add_middleware(HeadAsGet)
     app.add_middleware(
         RequestLimits,

@@ -21,6 +21,7 @@ type="application/link-format"
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import threading
@@ -89,6 +90,16 @@ class HistoryReader:
         with self._lock:
             history = self._open()
             return history.graph(prj_id, number) if history is not None else None
+
+    def last_modified(self) -> float:
+        """When the history file was last written (its write-ahead log included): 0.0 while there is none."""
+        times = [0.0]
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                times.append(os.stat(path).st_mtime)
+            except OSError:
+                pass
+        return max(times)
 
     def close(self) -> None:
         with self._lock:

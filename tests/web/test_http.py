@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import select
+import socket
 from collections.abc import Iterator
 
 import httpx
@@ -136,6 +138,23 @@ def test_header_fields_over_the_limit_are_431(server: LiveServer) -> None:
     # Just under the limit, everything else (Host, Accept, User-Agent...) included, is served.
     cookies = {"Cookie": "x=" + "v" * (MAX_HEADERS - 300)}
     assert httpx.get(server.url + "/sparql", params={"query": SELECT_ALL}, headers=cookies).status_code == 200
+
+
+def test_a_head_that_never_ends_is_cut_off(server: LiveServer) -> None:
+    """Header fields trickled without end get 431 once past the bound, rather than being buffered until they end
+    (they never do here)."""
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(f"GET /sparql HTTP/1.1\r\nHost: {host}\r\n".encode())
+        try:
+            for _ in range(64 * (MAX_URL + MAX_HEADERS) // 1000):
+                if select.select([connection], [], [], 0)[0]:
+                    break  # answered
+                connection.sendall(b"X-Filler: " + b"y" * 990 + b"\r\n")
+        except OSError:
+            pass  # the server closed its side: what is wanted
+        answer = connection.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 431 "), answer[:200]
 
 
 # OpenAPI
