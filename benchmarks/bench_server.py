@@ -23,11 +23,11 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 
@@ -37,15 +37,18 @@ sys.path[:0] = [str(ROOT), str(HERE), str(ROOT / "tests")]
 
 from corpus import write_corpus  # noqa: E402
 from support.liveserver import LiveServer, free_port, live_server  # noqa: E402
+from trifid import trifid_server  # noqa: E402
+from wrk import WrkRun, run_wrk  # noqa: E402
 
 from atlas_ld.queries import ReadyQuery, ready_queries  # noqa: E402
 from atlas_ld.store.datadir import DataDir  # noqa: E402
-from atlas_ld.uris import DEFAULT_BASE_URI, UriScheme  # noqa: E402
+from atlas_ld.uris import UriScheme  # noqa: E402
 from atlas_ld.vocab import RDF, atlas_namespace  # noqa: E402
 
 GOAL_QUERY_RATIO = 1.25
-GOAL_TURTLE_PER_SECOND = 1_000
-GOAL_HTML_PER_SECOND = 500
+GOAL_TURTLE_SHARE = 0.25  # of Oxigraph's DESCRIBE throughput
+GOAL_HTML_SHARE = 0.12
+GOAL_TRIFID_RATIO = 3.0
 RESULTS_JSON = "application/sparql-results+json"
 TURTLE = "text/turtle"
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -84,24 +87,36 @@ def find_or_make_store(store: Path | None, pages: int, out: Path) -> Path:
 
 def _project_count(data: Path) -> int:
     store = DataDir(data).open_store(read_only=True)
-    atlas = atlas_namespace(DEFAULT_BASE_URI)
+    atlas = atlas_namespace(stored_base_uri(data))
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?p {RDF.type} {atlas.Project} }}"
     return int(next(iter(store.query(query)))["n"].value)  # type: ignore[call-overload]
+
+
+def stored_base_uri(data: Path) -> str:
+    """The base URI the store was ingested with, read from the name of its vocabulary graph (`{base}graph/
+    vocabulary`), so that the benchmarks find their resources whatever `--base-uri` the ingest had."""
+    suffix = "graph/vocabulary"
+    for graph in DataDir(data).open_store(read_only=True).named_graphs():
+        if graph.endswith(suffix):
+            return graph.removesuffix(suffix)
+    raise SystemExit(f"no vocabulary graph in {data}: is it a store filled by `atlas-ld ingest`?")
 
 
 @dataclass(frozen=True)
 class Sample:
     """Resources to dereference, in a fixed random order: projects and authorities interleaved."""
 
+    base_uri: str
     projects: int
     authorities: int
     iris: tuple[str, ...]
 
 
 def sample_resources(data: Path, seed: int = 20_000) -> Sample:
-    """Every project and every local authority of the store, shuffled, so that no client asks twice for one."""
+    """Every project and every local authority of the store, shuffled, projects and authorities alternating."""
     store = DataDir(data).open_store(read_only=True)
-    atlas = atlas_namespace(DEFAULT_BASE_URI)
+    base_uri = stored_base_uri(data)
+    atlas = atlas_namespace(base_uri)
 
     def instances(cls: object) -> list[str]:
         result = store.query(f"SELECT DISTINCT ?x WHERE {{ ?x {RDF.type} {cls} }}")
@@ -112,7 +127,7 @@ def sample_resources(data: Path, seed: int = 20_000) -> Sample:
     rng.shuffle(projects)
     rng.shuffle(authorities)
     mixed = [iri for pair in zip(projects, authorities, strict=False) for iri in pair]
-    return Sample(len(projects), len(authorities), tuple(mixed))
+    return Sample(base_uri, len(projects), len(authorities), tuple(mixed))
 
 
 # -- the servers ------------------------------------------------------------------------------------------------------
@@ -194,7 +209,7 @@ class BenchQuery:
     note: str = ""
 
 
-def stand_in(query: ReadyQuery, data: Path) -> BenchQuery:
+def stand_in(query: ReadyQuery, data: Path, base_uri: str) -> BenchQuery:
     """The ready query, its example IRI replaced by the busiest one of its kind when the store lacks it."""
     match = _VALUES_IRI.search(query.text)
     if query.name not in _STAND_INS or match is None:
@@ -202,7 +217,7 @@ def stand_in(query: ReadyQuery, data: Path) -> BenchQuery:
     store = DataDir(data).open_store(read_only=True)
     if store.query(f"ASK {{ <{match.group(2)}> ?p ?o }}"):
         return BenchQuery(query)
-    link = atlas_namespace(DEFAULT_BASE_URI)[_STAND_INS[query.name]]
+    link = atlas_namespace(base_uri)[_STAND_INS[query.name]]
     busiest = store.query(
         f"SELECT ?x (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s {link} ?x }} GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT 1"
     )
@@ -294,18 +309,16 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, int]:
 
 
 async def _client(
-    host: str, port: int, paths: Iterator[str], accept: str, until: float, out: Throughput
+    host: str, port: int, paths: Iterator[str], headers: Mapping[str, str], until: float, out: Throughput
 ) -> None:
     """One keep-alive connection asking for the next path nobody has asked for yet, until time is up."""
     reader, writer = await asyncio.open_connection(host, port)
+    fields = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
     try:
         for path in paths:
             if time.monotonic() >= until:
                 break
-            request = (
-                f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: {accept}\r\n"
-                "Accept-Encoding: gzip\r\nUser-Agent: bench-server\r\n\r\n"
-            )
+            request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{fields}User-Agent: bench-server\r\n\r\n"
             start = time.perf_counter()
             writer.write(request.encode())
             status, size = await _read_response(reader)
@@ -317,44 +330,130 @@ async def _client(
         writer.close()
 
 
-def hammer(server: LiveServer, label: str, paths: Sequence[str], accept: str, clients: int, seconds: float) -> Throughput:
-    """`clients` concurrent connections through `paths` (each asked once) for at most `seconds`.
+def hammer_url(
+    url: str, label: str, paths: Sequence[str], headers: Mapping[str, str], clients: int, seconds: float
+) -> Throughput:
+    """`clients` concurrent connections through `paths`, each asked once, for at most `seconds`.
 
     The client is a few lines of asyncio over raw HTTP/1.1: on a 2-core machine a full HTTP library in the
     client would take the CPU the server is being measured on.
     """
-    url = urlsplit(server.url)
+    parts = urlsplit(url)
     out = Throughput(label, 0, 0.0, {}, [], 0, 0.0, 0.0)
 
     async def run() -> None:
         shared = iter(paths)
         until = time.monotonic() + seconds
-        await asyncio.gather(*(_client(url.hostname, url.port, shared, accept, until, out) for _ in range(clients)))
+        await asyncio.gather(
+            *(_client(parts.hostname or "", parts.port or 80, shared, headers, until, out) for _ in range(clients))
+        )
 
-    cpu_before, client_before, start = cpu_seconds(server), time.process_time(), time.perf_counter()
+    client_before, start = time.process_time(), time.perf_counter()
     asyncio.run(run())
     out.seconds = time.perf_counter() - start
-    out.server_cpu = cpu_seconds(server) - cpu_before
     out.client_cpu = time.process_time() - client_before
     return out
 
 
-def dereference(
-    data: Path,
-    label: str,
-    paths: Sequence[str],
-    warm_up: Sequence[str],
-    accept: str,
-    clients: int,
-    seconds: float,
-    workers: int,
-) -> Throughput:
-    """A fresh server, warmed up on other resources than the measured ones: nothing measured is already cached."""
-    # No kept answers: their background computing of the ready queries would take CPU from the measured run.
+def hammer(server: LiveServer, label: str, paths: Sequence[str], accept: str, clients: int, seconds: float) -> Throughput:
+    """`hammer_url` on an atlas-ld server, with gzip as browsers and crawlers ask, and the server's CPU time."""
+    cpu_before = cpu_seconds(server)
+    out = hammer_url(server.url, label, paths, {"Accept": accept, "Accept-Encoding": "gzip"}, clients, seconds)
+    out.server_cpu = cpu_seconds(server) - cpu_before
+    return out
+
+
+def wait_until_idle(server: LiveServer, most: float = 180.0) -> float:
+    """Seconds waited until the server uses under a fifth of a core (its search index is built at start)."""
+    start = time.monotonic()
+    while time.monotonic() - start < most and server.cpu_use(1.0) > 0.2:
+        pass
+    return time.monotonic() - start
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One server, one format, one pass: `cold` asks each sampled resource once, `warm` cycles over the sample."""
+
+    server: str
+    format: str
+    kind: str
+    requests: int
+    seconds: float
+    failures: int
+    p50: float
+    p90: float
+    p99: float
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds
+
+    @classmethod
+    def of_client(cls, server: str, format: str, t: Throughput) -> Pass:
+        failures = sum(n for status, n in t.statuses.items() if status >= 400)
+        p50, p90, p99 = (percentile(t.latencies, f) for f in (0.5, 0.9, 0.99))
+        return cls(server, format, "cold", t.requests, t.seconds, failures, p50, p90, p99)
+
+    @classmethod
+    def of_wrk(cls, server: str, format: str, run: WrkRun) -> Pass:
+        return cls(server, format, "warm", run.requests, run.seconds, run.errors + run.not_ok, run.p50, run.p90, run.p99)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A server under test: where it listens, and how it is asked for a resource in a format."""
+
+    name: str
+    url: str
+    path_of: Callable[[str], str]
+    headers: Mapping[str, str]
+
+
+def measure(target: Target, format: str, iris: Sequence[str], clients: int, seconds: float) -> list[Pass]:
+    """The cold pass (the Python client, each resource once) then the warm pass (wrk, cycling over them)."""
+    paths = [target.path_of(iri) for iri in iris]
+    step(f"{target.name} {format}: cold pass over {len(paths):,} resources")
+    cold = Pass.of_client(
+        target.name, format, hammer_url(target.url, "cold", paths, target.headers, clients, 4 * seconds)
+    )
+    step(f"{target.name} {format}: warm pass, {clients} wrk connections for {seconds:g} s")
+    warm = Pass.of_wrk(target.name, format, run_wrk(target.url, paths, target.headers, connections=clients,
+                                                    seconds=seconds))
+    return [cold, warm]
+
+
+ATLAS, OXIGRAPH, TRIFID = "atlas-ld", "Oxigraph DESCRIBE", "Trifid"
+BROWSER = {"Accept": BROWSER_ACCEPT, "Accept-Encoding": "gzip"}
+RDF_CLIENT = {"Accept": TURTLE, "Accept-Encoding": "gzip"}
+
+
+def dereference_passes(data: Path, sample: Sample, size: int, clients: int, seconds: float, workers: int) -> list[Pass]:
+    """atlas-ld, Oxigraph's server answering DESCRIBE, and Trifid in front of that same Oxigraph server, on the same
+    `size` resources, one after the other on the same machine."""
+    iris, warm_up = sample.iris[:size], sample.iris[size : size + 400]
+    uris = UriScheme(sample.base_uri)
+    passes: list[Pass] = []
     with live_server(data, env={"ATLAS_LD_QUERY_CACHE_BYTES": "0"}, workers=workers) as server:
-        hammer(server, "warm-up", warm_up, accept, clients, seconds)
-        step(f"{label}: {clients} clients for up to {seconds:.0f} s")
-        return hammer(server, label, paths, accept, clients, seconds)
+        step("atlas-ld: warming up on other resources, then waiting for the search index")
+        for accept, path_of in ((TURTLE, lambda iri: uris.data_path(iri, "ttl")), (BROWSER_ACCEPT, uris.page_path)):
+            hammer(server, "warm-up", [path_of(iri) for iri in warm_up], accept, clients, seconds)
+        step(f"atlas-ld idle after {wait_until_idle(server):.0f} s")
+        turtle = Target(ATLAS, server.url, lambda iri: uris.data_path(iri, "ttl"), RDF_CLIENT)
+        passes += measure(turtle, "Turtle", iris, clients, seconds)
+        passes += measure(Target(ATLAS, server.url, uris.page_path, BROWSER), "HTML", iris, clients, seconds)
+    base = urlsplit(sample.base_uri)
+    # Trifid is asked as if behind a TLS proxy at the base URI's origin, so that its answers name the real IRIs.
+    forwarded = {"X-Forwarded-Proto": base.scheme, "X-Forwarded-Host": base.netloc}
+    with oxigraph_server(data) as sparql:
+        root = sparql.removesuffix("/query")
+        describe = Target(OXIGRAPH, root, lambda iri: "/query?query=" + quote(f"DESCRIBE <{iri}>"), RDF_CLIENT)
+        passes += measure(describe, "Turtle", iris, clients, seconds)
+        with trifid_server(sparql, sample.base_uri) as trifid:
+            for format, headers in (("Turtle", RDF_CLIENT), ("HTML", BROWSER)):
+                target = Target(TRIFID, trifid, lambda iri: urlsplit(iri).path, {**headers, **forwarded})
+                passes += measure(target, format, iris, clients, seconds)
+    return passes
 
 
 # -- the report -------------------------------------------------------------------------------------------------------
@@ -364,11 +463,16 @@ def dereference(
 class Figures:
     data: Path
     sample: Sample
+    size: int
     runs: int
     clients: int
     workers: int
     queries: list[QueryTiming] = field(default_factory=list)
-    throughput: list[Throughput] = field(default_factory=list)
+    passes: list[Pass] = field(default_factory=list)
+
+    def rate(self, server: str, format: str, kind: str) -> float | None:
+        found = [p.per_second for p in self.passes if (p.server, p.format, p.kind) == (server, format, kind)]
+        return found[0] if found else None
 
 
 def _verdict(ok: bool) -> str:
@@ -379,13 +483,29 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.1f}"
 
 
+def dereference_goals(f: Figures, kind: str) -> list[str]:
+    """The issue's ratios for one pass: atlas-ld against Oxigraph's DESCRIBE (Turtle) and Trifid (same format)."""
+    rows = []
+    for format, share in (("Turtle", GOAL_TURTLE_SHARE), ("HTML", GOAL_HTML_SHARE)):
+        atlas, limit = f.rate(ATLAS, format, kind), f.rate(OXIGRAPH, "Turtle", kind)
+        trifid = f.rate(TRIFID, format, kind)
+        if atlas is not None and limit:
+            rows.append(f"| {kind}: {format} ≥ {share}× Oxigraph DESCRIBE | {atlas:,.0f} / {limit:,.0f} req/s = "
+                        f"{atlas / limit:.2f}× | {_verdict(atlas >= share * limit)} |")
+        if atlas is not None and trifid:
+            rows.append(f"| {kind}: {format} ≥ {GOAL_TRIFID_RATIO:g}× Trifid | {atlas:,.0f} / {trifid:,.0f} req/s = "
+                        f"{atlas / trifid:.1f}× | {_verdict(atlas >= GOAL_TRIFID_RATIO * trifid)} |")
+    return rows
+
+
 def render(f: Figures) -> str:
     lines = [
         "# Server benchmark",
         "",
         f"Machine: {platform.machine()}, {multiprocessing.cpu_count()} cores, Python {platform.python_version()}; "
-        f"store: {f.data} ({f.sample.projects:,} projects, {f.sample.authorities:,} local authorities). Both "
-        "servers run on 127.0.0.1 and read the same store, with the union of the graphs as the default graph.",
+        f"store: {f.data} ({f.sample.projects:,} projects, {f.sample.authorities:,} local authorities, base "
+        f"{f.sample.base_uri}). Every server runs on 127.0.0.1 and reads the same store, with the union of the "
+        "graphs as the default graph.",
         "",
         "## Goals",
         "",
@@ -399,15 +519,7 @@ def render(f: Figures) -> str:
             f"| every ready query ≤ {GOAL_QUERY_RATIO}× Oxigraph's server (median) | worst {ratios[worst]:.2f}× "
             f"({worst}) | {_verdict(ratios[worst] <= GOAL_QUERY_RATIO)} |"
         )
-    goals = {"Turtle": GOAL_TURTLE_PER_SECOND, "HTML": GOAL_HTML_PER_SECOND}
-    for t in f.throughput:
-        goal = goals.get(t.label)
-        if goal is None:
-            continue
-        lines.append(
-            f"| ≥ {goal:,} {t.label} dereferences/s at {f.clients} clients | {t.per_second:,.0f}/s "
-            f"| {_verdict(t.per_second >= goal)} |"
-        )
+    lines += dereference_goals(f, "warm") + dereference_goals(f, "cold")
     if f.queries:
         lines += [
             "",
@@ -430,30 +542,64 @@ def render(f: Figures) -> str:
                 f"| {a_med / o_med:.2f}× | {a_95 / o_95:.2f}× |"
             )
         lines += ["", *(f"- {q.name}: {q.note}." for q in f.queries if q.note)]
-    if f.throughput:
+    if f.passes:
         lines += [
             "",
             "## Dereferencing",
             "",
-            f"`atlas-ld serve --workers {f.workers}`; {f.clients} concurrent keep-alive connections with "
-            "`Accept-Encoding: gzip`, going through every project "
-            "and local authority of the store in a random order (projects and authorities alternating), each asked "
-            "for once, so that no answer comes from a cache. Turtle: `GET /data/….ttl`; HTML: `GET /page/…` with a "
-            "browser's Accept. Each run has a fresh server, first warmed up on other resources. Unknown: `GET "
-            "/data/….ttl` of IRIs the store lacks (a 404 after one index lookup), the cost of the HTTP stack alone.",
+            f"The same {f.size:,} resources (projects and local authorities alternating, in a random order) on each "
+            f"server, {f.clients} keep-alive connections with `Accept-Encoding: gzip`. **Cold**: each resource asked "
+            "once, by a small asyncio client. **Warm**: wrk cycling over the same resources for the set time, as "
+            "crawlers and people come back to resources. atlas-ld (`serve --workers "
+            f"{f.workers}`): `GET /data/….ttl` and `GET /page/…` with a browser's Accept, after a warm-up on 400 "
+            "other resources and once its search index is built. Oxigraph: `GET /query?query=DESCRIBE <iri>` as "
+            "Turtle. Trifid 5.3 in front of that Oxigraph server: `GET /id/…` as Turtle or with a browser's Accept.",
             "",
-            "| | requests | per second | median ms | p95 ms | server CPU per request | client CPU | answers |",
-            "|---|---|---|---|---|---|---|---|",
+            "| server | format | pass | requests | per second | p50 ms | p90 ms | p99 ms | failures |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
-        for t in f.throughput:
-            statuses = ", ".join(f"{count:,} × {status}" for status, count in sorted(t.statuses.items()))
+        for p in f.passes:
             lines.append(
-                f"| {t.label} | {t.requests:,} | {t.per_second:,.0f} | {_ms(statistics.median(t.latencies))} "
-                f"| {_ms(percentile(t.latencies, 0.95))} | {_ms(t.server_cpu / t.requests)} ms "
-                f"| {t.client_cpu / t.seconds:.0%} of a core | {statuses} |"
+                f"| {p.server} | {p.format} | {p.kind} | {p.requests:,} | {p.per_second:,.0f} | {_ms(p.p50)} "
+                f"| {_ms(p.p90)} | {_ms(p.p99)} | {p.failures:,} |"
             )
+        lines += ["", "![throughput and latency](server.png)"]
     lines.append("")
     return "\n".join(lines)
+
+
+def plot(passes: Sequence[Pass], path: Path) -> None:
+    """Throughput of every server, format and pass (log scale: the servers differ by orders of magnitude), and the
+    latency percentiles of the warm passes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    groups = list(dict.fromkeys((p.server, p.format) for p in passes))
+    labels = [f"{server}\n{format}" for server, format in groups]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(13, 5))
+    width = 0.38
+    for offset, kind in ((-width / 2, "cold"), (width / 2, "warm")):
+        rates = [next((p.per_second for p in passes if (p.server, p.format, p.kind) == (*g, kind)), 0) for g in groups]
+        bars = left.bar([i + offset for i in range(len(groups))], rates, width, label=kind)
+        left.bar_label(bars, labels=[f"{r:,.0f}" for r in rates], fontsize=7)
+    left.set_yscale("log")
+    left.set_xticks(range(len(groups)), labels, fontsize=8)
+    left.set_ylabel("requests per second (log)")
+    left.set_title("Dereference throughput")
+    left.legend()
+    warm = [p for p in passes if p.kind == "warm"]
+    for offset, (name, attr) in zip((-0.27, 0, 0.27), (("p50", "p50"), ("p90", "p90"), ("p99", "p99")), strict=True):
+        right.bar([i + offset for i in range(len(warm))], [getattr(p, attr) * 1000 for p in warm], 0.27, label=name)
+    right.set_yscale("log")
+    right.set_xticks(range(len(warm)), [f"{p.server}\n{p.format}" for p in warm], fontsize=8)
+    right.set_ylabel("milliseconds (log)")
+    right.set_title("Latency percentiles, warm pass")
+    right.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
 
 
 def main() -> None:
@@ -464,8 +610,9 @@ def main() -> None:
     parser.add_argument(
         "--budget", type=float, default=120.0, help="seconds of timed runs per query and server (at least 3 runs)"
     )
-    parser.add_argument("--clients", type=int, default=8, help="concurrent clients when dereferencing")
-    parser.add_argument("--seconds", type=float, default=15.0, help="length of each dereferencing run")
+    parser.add_argument("--sample", type=int, default=2_000, help="resources dereferenced on every server")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent connections when dereferencing")
+    parser.add_argument("--seconds", type=float, default=15.0, help="length of each warm pass")
     parser.add_argument("--workers", type=int, default=1, help="`atlas-ld serve --workers` when dereferencing")
     parser.add_argument(
         "--part", choices=("all", "queries", "dereference"), default="all", help="measure only one half"
@@ -477,27 +624,17 @@ def main() -> None:
     data = find_or_make_store(args.store, args.pages, args.out)
     step(f"resources of {data}")
     sample = sample_resources(data)
-    figures = Figures(data, sample, args.runs, args.clients, args.workers)
+    figures = Figures(data, sample, min(args.sample, len(sample.iris)), args.runs, args.clients, args.workers)
 
     if args.part in ("all", "queries"):
-        queries = [stand_in(query, data) for query in ready_queries()]
+        queries = [stand_in(query, data, sample.base_uri) for query in ready_queries(sample.base_uri)]
         # No deadline: the comparison is of the engines' work, however long it takes.
-        with live_server(data, env=NO_DEADLINE) as atlas, oxigraph_server(data) as oxigraph_url:
-            figures.queries = time_queries(atlas.url + "/sparql", oxigraph_url, queries, args.runs, args.budget)
+        with live_server(data, env=NO_DEADLINE, base_uri=sample.base_uri) as atlas, oxigraph_server(data) as url:
+            figures.queries = time_queries(atlas.url + "/sparql", url, queries, args.runs, args.budget)
 
     if args.part in ("all", "dereference"):
-        uris = UriScheme(DEFAULT_BASE_URI)
-        warm_up, measured = sample.iris[:400], sample.iris[400:]
-        for label, accept, path_of in (
-            ("Turtle", TURTLE, lambda iri: uris.data_path(iri, "ttl")),
-            ("HTML", BROWSER_ACCEPT, uris.page_path),
-            ("Unknown", TURTLE, lambda iri: uris.data_path(iri + "-unknown", "ttl")),
-        ):
-            paths = [path_of(iri) for iri in measured]
-            warm_up_paths = [path_of(iri) for iri in warm_up]
-            figures.throughput.append(
-                dereference(data, label, paths, warm_up_paths, accept, args.clients, args.seconds, args.workers)
-            )
+        figures.passes = dereference_passes(data, sample, figures.size, args.clients, args.seconds, args.workers)
+        plot(figures.passes, args.out / "server.png")
     for log in data.parent.glob("server-*.log"):
         log.unlink()
 
