@@ -31,13 +31,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE), str(ROOT / "tests")]
 
-from bench_server import cpu_seconds, percentile, sample_resources  # noqa: E402
+from bench_server import cpu_seconds, percentile, sample_resources, stored_base_uri  # noqa: E402
 from support.liveserver import LiveServer, live_server  # noqa: E402
 
 from atlas_ld.queries import ready_queries  # noqa: E402
 from atlas_ld.settings import Settings  # noqa: E402
 from atlas_ld.store.datadir import DataDir  # noqa: E402
-from atlas_ld.uris import DEFAULT_BASE_URI, UriScheme  # noqa: E402
+from atlas_ld.uris import UriScheme  # noqa: E402
 
 QUERY, TURTLE, HTML = "SPARQL query", "Turtle dereference", "HTML dereference"
 DEREFERENCES = (TURTLE, HTML)
@@ -215,7 +215,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
     parser.add_argument("--seconds", type=float, default=60.0, help="length of the run (default 60)")
     parser.add_argument("--query-share", type=float, default=0.2, help="chance of a query before each dereference")
-    parser.add_argument("--base-uri", default=DEFAULT_BASE_URI, help="base URI the store was ingested with")
+    parser.add_argument(
+        "--base-uri", help="base URI the store was ingested with (default: read from the store's graph names)"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "out", help="where the report goes (default benchmarks/out)")
     parser.add_argument("--cold", action="store_true", help="start the clients without asking the ready queries first")
     args = parser.parse_args(argv)
@@ -223,6 +225,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         raise SystemExit(f"no store in {args.data}: run `atlas-ld ingest --store {args.data} ...` first")
     args.out.mkdir(parents=True, exist_ok=True)
 
+    args.base_uri = args.base_uri or stored_base_uri(args.data)
     requests = traffic(args.data, args.base_uri, args.query_share)
     with live_server(args.data, base_uri=args.base_uri) as server:
         settings = Settings()
