@@ -46,6 +46,7 @@ class UntilNextWrite(Generic[K, V]):
         self._values: dict[K, V] = {}
         self._bytes = 0
         self._lock = threading.Lock()
+        self._computing: dict[tuple[int, K], threading.Lock] = {}  # one lock per value being computed
 
     def current(self) -> dict[K, V]:
         """The values kept for the store as it is now (a new, empty dict after a write). Readers in other
@@ -66,8 +67,19 @@ class UntilNextWrite(Generic[K, V]):
                 self._bytes += size
 
     def get(self, key: K, compute: Callable[[], V]) -> V:
-        """The kept value, or `compute()` kept for next time."""
+        """The kept value, or `compute()` kept for next time. Asked by several threads at once, it is computed by
+        one while the others wait for it: a store-wide count asked by fifty clients after a write runs once, not
+        fifty times over."""
         values = self.current()
-        if key not in values:
-            values[key] = compute()
-        return values[key]
+        if key in values:
+            return values[key]
+        with self._lock:
+            computing = self._computing.setdefault((id(values), key), threading.Lock())
+        try:
+            with computing:
+                if key not in values:
+                    values[key] = compute()
+                return values[key]
+        finally:
+            with self._lock:
+                self._computing.pop((id(values), key), None)

@@ -93,7 +93,8 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
 
     # Added innermost first: CORS sees every request, limits come before any work, HEAD drops the body last, and
     # the kept descriptions and pages are sent as gzipped and as HEAD'd as a rendered one.
-    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+    # Level 1, nginx's default: a fifth of level 5's time for pages about a tenth larger.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
     if settings.page_cache_bytes:
         kept_pages = UntilNextWrite(StoreAndHistory(store, past), max_entries=100_000, max_bytes=settings.page_cache_bytes)
         linked_data = tuple(base_path + "/" + part for part in ("id/", "data/", "page/"))

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from atlas_ld.store.base import StoreRefused, StoreUnavailable
 from atlas_ld.store.until_next_write import UntilNextWrite, Written
 
 # Request headers whose presence asks for something else than the representation in force.
@@ -59,7 +60,11 @@ class KeptPages:
         if key is None:
             await self.app(scope, receive, send)
             return
-        values = self.kept.current()
+        try:
+            values = self.kept.current()
+        except (StoreUnavailable, StoreRefused):  # a SPARQL server as the store, down: the routes say so
+            await self.app(scope, receive, send)
+            return
         found = values.get(key)
         if found is not None:
             await send({"type": "http.response.start", "status": found.status, "headers": found.headers})

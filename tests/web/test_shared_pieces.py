@@ -3,6 +3,10 @@ until the store's next write."""
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from starlette.requests import Request
 
@@ -88,3 +92,22 @@ def test_kept_values_are_bounded() -> None:
     for key in range(10):
         kept.get(key, lambda key=key: key)  # type: ignore[misc]
         assert len(kept.current()) <= 3
+
+
+def test_a_value_asked_by_many_threads_at_once_is_computed_once() -> None:
+    kept: UntilNextWrite[str, int] = UntilNextWrite(_Store(), max_entries=10)
+    computed: list[int] = []
+    started = threading.Barrier(8)
+
+    def slow() -> int:
+        computed.append(1)
+        time.sleep(0.2)
+        return 42
+
+    def ask() -> int:
+        started.wait()
+        return kept.get("count", slow)
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: ask(), range(8)))
+    assert answers == [42] * 8 and computed == [1]
