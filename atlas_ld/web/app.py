@@ -42,7 +42,7 @@ from atlas_ld.web.routes import (
     void,
 )
 from atlas_ld.web.routes.sparql import TRUNCATED
-from atlas_ld.web.views.search_index import IndexWarmer
+from atlas_ld.web.views.index_warmer import IndexWarmer
 from atlas_ld.web.views.store_queries import StoreQueries
 
 # What a script on another origin may read of a query's answer: the row cap's mark, why it is there, when to retry.

@@ -191,6 +191,22 @@ def test_the_index_is_built_in_the_background_and_again_after_a_write(tmp_path: 
         assert "99123" in {e.identifier for e in second.entries}  # type: ignore[attr-defined]
 
 
+def test_the_index_is_built_in_another_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over an embedded store the serving process never builds the index itself: a build there holds the
+    interpreter's lock for tens of seconds, and every page waits behind it."""
+    from atlas_ld.web.app import create_app
+
+    def not_here(queries: object) -> object:
+        raise AssertionError("the index was built in the serving process")
+
+    monkeypatch.setattr(search_index.SearchIndex, "build", classmethod(lambda cls, queries: not_here(queries)))
+    data = ingest_examples(tmp_path)
+    app = create_app(Settings(store=data.root, base_uri=BASE), data.open_store(read_only=True))
+    with TestClient(app):
+        index = wait_until(lambda: _held_index(app))
+    assert "12523" in {e.identifier for e in index.entries}  # type: ignore[attr-defined]
+
+
 def wait_until(value: Callable[[], object], seconds: float = 60.0) -> object:
     """The first true value `value()` gives, asked again and again until `seconds` have passed."""
     deadline = time.monotonic() + seconds

@@ -13,7 +13,7 @@ import re
 import threading
 import unicodedata
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -113,11 +113,25 @@ class SearchIndex:
         """The index of the store as it is now, built once until its next write: held apart from `kept`, which
         a flood of other pages may empty, and built by one thread while the others wait for it."""
         with _BUILDING:
-            held = _HELD.get(queries.kept)
-            if held is None:
-                # Room for more than the one value: a full UntilNextWrite empties itself at the next read.
-                held = _HELD[queries.kept] = UntilNextWrite(queries.store, max_entries=2)
-            return held.get("index", lambda: cls.build(queries))
+            return cls._held(queries).get("index", lambda: cls.build(queries))
+
+    @staticmethod
+    def _held(queries: StoreQueries) -> UntilNextWrite[str, SearchIndex]:
+        held = _HELD.get(queries.kept)
+        if held is None:
+            # Room for more than the one value: a full UntilNextWrite empties itself at the next read.
+            held = _HELD[queries.kept] = UntilNextWrite(queries.store, max_entries=2)
+        return held
+
+    @classmethod
+    def warm(cls, queries: StoreQueries, build: Callable[[], SearchIndex]) -> None:
+        """Build the index of the store as it is now with `build` (in another process: `web.views.index_warmer`),
+        unless it is built already; searches meanwhile wait for it. Dropped if the store was written meanwhile."""
+        with _BUILDING:
+            held = cls._held(queries)
+            values = held.current()
+            if "index" not in values:
+                held.put(values, "index", build(), 0)
 
     @classmethod
     def build(cls, queries: StoreQueries) -> SearchIndex:
@@ -223,34 +237,3 @@ def _year(text: str | None) -> int | None:
         return int(text[:4]) if text else None
     except ValueError:
         return None
-
-
-class IndexWarmer:
-    """Builds the search index in a thread of its own whenever the store has a new version, as the answer cache
-    warms the ready queries: on 20,000 projects a build takes tens of seconds, which the first search after an
-    ingest would otherwise wait for."""
-
-    def __init__(self, queries: StoreQueries, *, every: float = 1.0) -> None:
-        self.queries = queries
-        self.every = every
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="search-index-warming", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        seen: float | None = None
-        while not self._stop.is_set():
-            try:
-                stamp = self.queries.store.last_modified()
-                if stamp != seen:
-                    SearchIndex.of(self.queries)
-                    seen = stamp
-            except Exception:
-                log.debug("search index not warmed", exc_info=True)
-            self._stop.wait(self.every)
