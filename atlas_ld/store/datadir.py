@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from atlas_ld.store.embedded import EmbeddedStore
+from atlas_ld.store.first_load import FIRST_LOAD_MARK, FirstLoad
 from atlas_ld.store.history import HISTORY_FILE, History
 
 
@@ -49,6 +50,11 @@ class DataDir:
     def published_harvest(self) -> Path:
         """When the harvest that the last `atlas-ld update` published began: the next update starts from there."""
         return self.root / "published-harvest"
+
+    @property
+    def first_load(self) -> FirstLoad:
+        """The first load into the embedded store, through the bulk loader (see `atlas_ld.store.first_load`)."""
+        return FirstLoad(self.root / FIRST_LOAD_MARK, self.oxigraph, self.history)
 
     def open_history(self) -> History:
         """The history, for writing (created with the data folder when missing)."""

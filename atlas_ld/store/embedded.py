@@ -26,6 +26,7 @@ class EmbeddedStore:
         self.readable_at: Path | None = self.location
         self.shared_writes = False
         self.read_only = read_only
+        self.bulk = False  # True: new graphs go through the bulk loader, outside any transaction (`first_load`)
         self._stamp = WriteStamp(self.location)
         if read_only:
             # The stamp is read before opening: a write landing in between makes the next read open again.
@@ -78,6 +79,7 @@ class EmbeddedStore:
         # Both paths are one Oxigraph transaction. Loading TriG is about twice as fast as the same triples in a
         # SPARQL update, but it cannot remove anything: graphs already in the store go through an update that
         # deletes and inserts only what changed (on re-ingest, little more than the provenance's time stamp).
+        # In bulk mode, new graphs skip the transaction: the bulk loader is faster still.
         replacing = {g: list(triples) for g, triples in graphs.items()}
         adding = {g: added for g, triples in (add or {}).items() if (added := list(triples))}
         for g in adding.keys() & replacing.keys():
@@ -90,6 +92,8 @@ class EmbeddedStore:
             if not changes:
                 return
             self._store.update(changes)
+        elif self.bulk:
+            self._store.bulk_load(trig({**replacing, **adding}), format=ox.RdfFormat.TRIG)
         else:
             self._store.load(trig({**replacing, **adding}), format=ox.RdfFormat.TRIG)
         self._touch()
@@ -136,6 +140,10 @@ class EmbeddedStore:
 
     def triple_count(self) -> int:
         return len(self._current)
+
+    def is_empty(self) -> bool:
+        """No quad at all (without counting them, as `triple_count` does)."""
+        return next(iter(self._current.quads_for_pattern(None, None, None, None)), None) is None
 
     def last_modified(self) -> float:
         return self._stamp.read()

@@ -111,6 +111,9 @@ class History:
         self._db.close()
 
     # reading
+    def is_empty(self) -> bool:
+        return self._db.execute("SELECT 1 FROM versions LIMIT 1").fetchone() is None
+
     def current_digests(self, ids: Collection[int]) -> dict[int, str | None]:
         """The digest of the version in force of each id that has one (None: withdrawn); ids never seen are left out."""
         found: dict[int, str | None] = {}
