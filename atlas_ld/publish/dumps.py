@@ -23,6 +23,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from atlas_ld.publish.dump_feed import DumpFeed
 from atlas_ld.publish.dump_parts import (
     GZIP_LEVEL,
     FormatParts,
@@ -179,7 +180,12 @@ def current_dumps(dumps_dir: Path) -> list[DumpFile]:
 
 
 def write_dumps(
-    store: GraphStore, dumps_dir: Path, *, changed: Iterable[int | str] | None = None, uris: UriScheme | None = None
+    store: GraphStore,
+    dumps_dir: Path,
+    *,
+    changed: Iterable[int | str] | None = None,
+    uris: UriScheme | None = None,
+    fed: DumpFeed | None = None,
 ) -> list[DumpFile]:
     """Bring every published dump up to date with the store (each file swapped in whole); call it after an ingest.
 
@@ -188,7 +194,8 @@ def write_dumps(
     the parts holding those graphs are remade, and those of graphs that `mark_stale` recorded and no refresh has
     caught up yet; `changed` is recorded so too until every dump is swapped in, so that the next call finishes a
     refresh killed halfway. `uris` tells project graphs from the others; without it, graphs named
-    `.../graph/project/<digits>` are projects'.
+    `.../graph/project/<digits>` are projects'. With `changed`, the parts that the ingest `fed` made from the graphs
+    it stored are taken where they hold what the store has (see `dump_feed`), instead of being read from the store.
     """
     dumps_dir.mkdir(parents=True, exist_ok=True)
     names = prefixes(uris.base) if uris is not None else PREFIXES
@@ -202,6 +209,8 @@ def write_dumps(
     layout = Layout.of(store.named_graphs(), uris.prj_id_of_graph if uris is not None else project_id_of)
     buckets = None if changed is None else {bucket_of(i) for i in stale.ids}
     graphs = None if changed is None else stale.graphs
+    if fed is not None and buckets is not None:
+        buckets -= fed.take(layout, {dump.name: parts.folder for dump, parts in zip(PUBLISHED, every, strict=True)})
     for dump, parts in zip(PUBLISHED, every, strict=True):
         parts.refresh(store, layout, buckets, graphs)
         with replacing(dumps_dir / dump.file_name) as out:
