@@ -32,6 +32,7 @@ from atlas_ld.commands.base import (
 )
 from atlas_ld.ingest.pipeline import IngestReport, ingest
 from atlas_ld.ingest.rejected import RejectedRecords
+from atlas_ld.publish.dump_feed import DumpFeed
 from atlas_ld.publish.dumps import (
     FORMATS,
     DumpFile,
@@ -44,6 +45,7 @@ from atlas_ld.publish.stats import count_resources
 from atlas_ld.settings import Settings
 from atlas_ld.store.base import GraphStore
 from atlas_ld.store.datadir import DataDir
+from atlas_ld.store.first_load import UNFINISHED
 from atlas_ld.uris import UriScheme
 from atlas_ld.validation.shacl import DEFAULT_BATCH_SIZE
 from atlas_ld.validation.stored import validate_store
@@ -85,8 +87,13 @@ def ingest_command(
     if not targets:
         raise typer.BadParameter("give at least one PATH, or --examples", param_hint="PATH...")
     data = DataDir(settings.data_folder)
+    if data.first_load.start_again():
+        message = UNFINISHED.format(store=data.oxigraph) + ": its store and history were emptied, and it starts again"
+        output.print(message, highlight=False)
     graph_store = open_graph_store(settings, read_only=False)
     uris = UriScheme(settings.base_uri)
+    # Without personal data, every part of the dumps is read from the store (below): none to make meanwhile.
+    feed = DumpFeed(data.dumps) if dumps and settings.personal_data else None
     columns = (TextColumn("Ingesting"), BarColumn(), MofNCompleteColumn(), TextColumn("pages"), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("ingest", total=None)
@@ -101,6 +108,8 @@ def ingest_command(
             workers=workers or os.cpu_count() or 1,
             on_progress=lambda done, total: progress.update(task, completed=done, total=total),
             personal_data=settings.personal_data,
+            dump_feed=feed,
+            first_load=data.first_load,
         )
     graph_store.flush()
     print_summary(report, data, verbose=verbose)
@@ -110,13 +119,15 @@ def ingest_command(
     if dumps:
         # Persons withdrawn from every project change every part of the dumps.
         changed = report.stored_ids if settings.personal_data else None
-        print_dumps(write_dumps_shown(graph_store, data, uris, changed), data)
+        print_dumps(write_dumps_shown(graph_store, data, uris, changed, feed), data)
 
 
-def write_dumps_shown(store: GraphStore, data: DataDir, uris: UriScheme, changed: list[int] | None) -> list[DumpFile]:
+def write_dumps_shown(
+    store: GraphStore, data: DataDir, uris: UriScheme, changed: list[int] | None, fed: DumpFeed | None = None
+) -> list[DumpFile]:
     """Refresh the dumps for the projects `changed` (None: all), with a spinner meanwhile."""
     with console.status("Writing the dumps"):
-        return write_dumps(store, data.dumps, changed=changed, uris=uris)
+        return write_dumps(store, data.dumps, changed=changed, uris=uris, fed=fed)
 
 
 def print_dumps(written: list[DumpFile], data: DataDir) -> None:

@@ -31,7 +31,9 @@ from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.ingest.report import Finding, IngestReport, Rejection, StageClock
 from atlas_ld.ingest.sources import PageSource, page_sources
 from atlas_ld.ingest.versions import apply_versions, plan_versions
+from atlas_ld.publish.dump_feed import DumpFeed
 from atlas_ld.store.base import GraphStore, StoreUnavailable
+from atlas_ld.store.first_load import FirstLoad
 from atlas_ld.store.history import History
 from atlas_ld.uris import UriScheme
 from atlas_ld.validation.shacl import DEFAULT_BATCH_SIZE, chunked
@@ -62,6 +64,8 @@ def ingest(
     workers: int = 1,
     on_progress: Callable[[int, int], None] | None = None,
     personal_data: bool = True,
+    dump_feed: DumpFeed | None = None,
+    first_load: FirstLoad | None = None,
 ) -> IngestReport:
     """Ingest pages (files, folders of them, WARC files, a harvest mirror: see `page_sources`) into `store`;
     `on_progress(pages done, pages in all)` after each batch.
@@ -72,20 +76,26 @@ def ingest(
     `personal_data`, persons are left out of the records, and those that earlier ingests stored are withdrawn.
     With a `history`, each project whose content changed keeps its replaced version there. `before_store(ids)`
     is called before each batch is written, with the ids of its projects and the IRIs of the other graphs that
-    change (the dumps mark what they must refresh, in case the run is killed).
+    change (the dumps mark what they must refresh, in case the run is killed). With a `dump_feed`, the batches are
+    also written as parts of the dumps where they are prepared, for `write_dumps` to take. With a `first_load`,
+    an empty embedded store takes the batches through the bulk loader (see `atlas_ld.store.first_load`).
     """
     report = IngestReport()
     files = page_sources(paths, report.page_errors)
-    context = BatchContext(uris.base, ingested_at or datetime.now(UTC), parser_version(), personal_data)
+    context = BatchContext(
+        uris.base, ingested_at or datetime.now(UTC), parser_version(), personal_data, dump_parts=dump_feed is not None
+    )
     static = cached_static_graphs(uris.base)
-    if before_store is not None:
-        before_store(list(static))  # small graphs: their parts of the dumps are cheap to write again
-    with report.clock("store"):
-        store.replace_graphs(static)
-    run = _Run(report, rejected, set(rejected.kept()), context.stamp, len(files), on_progress)
+    run = _Run(report, rejected, set(rejected.kept()), context.stamp, len(files), on_progress, uris, dump_feed)
     read_from: dict[int, str] = {}
     chunks = list(chunked(files, batch_size))
     with ExitStack() as stack:
+        if first_load is not None:
+            report.bulk_loaded = stack.enter_context(first_load.running(store, history))
+        if before_store is not None:
+            before_store(list(static))  # small graphs: their parts of the dumps are cheap to write again
+        with report.clock("store"):
+            store.replace_graphs(static)
         writer = stack.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="atlas-ld-store"))
         writing: tuple[Batch, Future[None]] | None = None
         for batch in _prepared(chunks, context, min(workers, len(chunks)), stack):
@@ -129,11 +139,16 @@ class _Run:
     stamp: datetime
     total: int
     on_progress: Callable[[int, int], None] | None
+    uris: UriScheme
+    dump_feed: DumpFeed | None
     pages_sent: int = 0  # pages handed to the writer so far
 
     def settle(self, batch: Batch, written: Future[None]) -> None:
-        """Once a batch is written: write out what was rejected, release what is now stored, report."""
+        """Once a batch is written: keep its parts of the dumps, write out what was rejected, release what is now
+        stored, report."""
         written.result()
+        if self.dump_feed is not None and batch.fed is not None:
+            self.dump_feed.add(batch.fed, {self.uris.project_graph(prj_id) for prj_id in batch.valid})
         for graph, violations, reasons in batch.invalid:
             self.rejected.keep(
                 graph.prj_id, graph.whole, violations, source_file=graph.file, reasons=reasons, at=self.stamp

@@ -19,10 +19,13 @@ from atlas_ld.ingest.report import Finding, StageClock
 from atlas_ld.ingest.sources import ArchivedPage, PageSource
 from atlas_ld.mapping.project import map_record, static_graphs
 from atlas_ld.parse import read_page
+from atlas_ld.publish.dump_feed import FedBatch, fed_batch
+from atlas_ld.publish.dumps import FORMATS
 from atlas_ld.records import PageError, ProjectRecord
 from atlas_ld.store.base import ntriples
 from atlas_ld.uris import UriScheme
 from atlas_ld.validation.shacl import ValidationReport, Violation, validate_graphs
+from atlas_ld.vocab import prefixes
 
 T = TypeVar("T")
 
@@ -61,6 +64,7 @@ class Batch:
     warnings: list[Finding] = field(default_factory=list)
     page_errors: list[Finding] = field(default_factory=list)
     clock: StageClock = field(default_factory=StageClock)
+    fed: FedBatch | None = None  # the valid graphs as parts of the dumps, when the context asks for them
 
     def reject(self, graph: MappedGraph, reason: str) -> None:
         self.invalid.append((graph, [], (reason,)))
@@ -74,6 +78,7 @@ class BatchContext:
     stamp: datetime
     version: str
     personal_data: bool = True  # False: persons are left out of every record
+    dump_parts: bool = False  # True: the valid graphs are also written as parts of the dumps (`dump_feed`)
 
     @property
     def uris(self) -> UriScheme:
@@ -104,6 +109,11 @@ def prepare_batch(paths: Sequence[PageSource], context: BatchContext) -> Batch:
         mapped[record.prj_id] = graph
     with batch.clock("validate"):
         _validate(list(mapped.values()), context, batch)
+    if context.dump_parts:
+        with batch.clock("dump"):
+            uris = context.uris
+            graphs = {prj_id: graph.triples for prj_id, graph in batch.valid.items()}
+            batch.fed = fed_batch(graphs, uris.project_graph, FORMATS, prefixes(uris.base))
     return batch
 
 

@@ -85,6 +85,7 @@ class IngestReport:
     clock: StageClock = field(default_factory=StageClock)
     stored_ids: list[int] = field(default_factory=list)  # the projects written, for the dumps to refresh
     withdrawn: list[int] = field(default_factory=list)  # the projects taken out of the published view
+    bulk_loaded: bool = False  # a first load, through the bulk loader
 
     @property
     def stage_seconds(self) -> dict[str, float]:
