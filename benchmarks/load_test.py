@@ -73,13 +73,15 @@ class Outcome:
         return len(self.latencies[kind])
 
 
-def traffic(data: Path, base_uri: str, query_share: float, seed: int = 20_240_611) -> Iterator[Request]:
-    """An endless mix: the ready queries in turn, and every resource's Turtle and HTML in a shuffled order, over
-    and over."""
+def traffic(
+    data: Path, base_uri: str, query_share: float, sample: int | None = None, seed: int = 20_240_611
+) -> Iterator[Request]:
+    """An endless mix: the ready queries in turn, and every resource's Turtle and HTML (or those of the first
+    `sample` resources of a shuffled list) in a shuffled order, over and over."""
     rng = random.Random(seed)
     queries = ready_queries(base_uri)
     uris = UriScheme(base_uri)
-    resources = list(sample_resources(data).iris)
+    resources = list(sample_resources(data).iris)[:sample]
     dereferences = [Request(TURTLE, uris.data_path(iri, "ttl")) for iri in resources]
     dereferences += [Request(HTML, uris.page_path(iri)) for iri in resources]
     rng.shuffle(dereferences)
@@ -145,7 +147,14 @@ def _ms(seconds: float) -> str:
 
 
 def render(
-    outcome: Outcome, *, data: Path, clients: int, query_share: float, settings: Settings, warmed: float | None
+    outcome: Outcome,
+    *,
+    data: Path,
+    clients: int,
+    query_share: float,
+    settings: Settings,
+    warmed: float | None,
+    sample: int | None = None,
 ) -> str:
     rows = []
     for kind in ACCEPT:
@@ -181,7 +190,12 @@ def render(
         (
             f"Store: `{data}`, {stats.triple_count():,} quads. Server: {settings.query_workers} query workers, query "
             f"timeout {settings.query_timeout:g} s, row cap {settings.max_rows:,}. Mix: a ready query with "
-            f"probability {query_share:g} before each dereference, every resource's Turtle and HTML in turn. "
+            f"probability {query_share:g} before each dereference, "
+            + (
+                "every resource's Turtle and HTML in turn. "
+                if sample is None
+                else f"the Turtle and HTML of {sample:,} resources in turn, over and over. "
+            )
             + (
                 "Cold start: the clients begin as soon as the server answers."
                 if warmed is None
@@ -219,6 +233,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--base-uri", help="base URI the store was ingested with (default: read from the store's graph names)"
     )
     parser.add_argument("--out", type=Path, default=HERE / "out", help="where the report goes (default benchmarks/out)")
+    parser.add_argument(
+        "--sample", type=int, help="cycle over this many resources (default: every one, each asked once per round)"
+    )
     parser.add_argument("--cold", action="store_true", help="start the clients without asking the ready queries first")
     args = parser.parse_args(argv)
     if not DataDir(args.data).has_store():
@@ -226,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
 
     args.base_uri = args.base_uri or stored_base_uri(args.data)
-    requests = traffic(args.data, args.base_uri, args.query_share)
+    requests = traffic(args.data, args.base_uri, args.query_share, args.sample)
     with live_server(args.data, base_uri=args.base_uri) as server:
         settings = Settings()
         warmed = None if args.cold else warm_up(server, args.base_uri)
@@ -235,7 +252,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     server.log.unlink(missing_ok=True)
 
     report = render(
-        outcome, data=args.data, clients=args.clients, query_share=args.query_share, settings=settings, warmed=warmed
+        outcome,
+        data=args.data,
+        clients=args.clients,
+        query_share=args.query_share,
+        settings=settings,
+        warmed=warmed,
+        sample=args.sample,
     )
     (args.out / "load-report.md").write_text(report, encoding="utf-8")
     print(report)
