@@ -43,7 +43,7 @@ from atlas_ld.web.routes import (
 )
 from atlas_ld.web.routes.sparql import TRUNCATED
 from atlas_ld.web.views.index_warmer import IndexWarmer
-from atlas_ld.web.views.store_queries import StoreQueries
+from atlas_ld.web.views.browse import Browser
 
 # What a script on another origin may read of a query's answer: the row cap's mark, why it is there, when to retry.
 _QUERY_HEADERS = (TRUNCATED, "Warning", "Retry-After")
@@ -128,7 +128,7 @@ def _running(queries: QueryRunner, past: HistoryReader) -> Callable[[FastAPI], A
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         queries.start()
-        warmer = IndexWarmer(StoreQueries(app.state.store, app.state.uris, app.state.kept, app.state.labels))
+        warmer = IndexWarmer(Browser(app.state.store, app.state.uris, app.state.kept, app.state.labels))
         warmer.start()
         try:
             yield

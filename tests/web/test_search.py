@@ -207,6 +207,21 @@ def test_the_index_is_built_in_another_process(tmp_path: Path, monkeypatch: pyte
     assert "12523" in {e.identifier for e in index.entries}  # type: ignore[attr-defined]
 
 
+def test_the_site_wide_figures_are_made_before_any_page_asks(tmp_path: Path) -> None:
+    """Projects per country and per région, and the facets, are store-wide queries every map or home page needs:
+    made in the background at start (and after each write), no page waits for them."""
+    from atlas_ld.web.app import create_app
+
+    data = ingest_examples(tmp_path)
+    app = create_app(Settings(store=data.root, base_uri=BASE), data.open_store(read_only=True))
+    with TestClient(app):
+        kept = app.state.kept
+        made = wait_until(lambda: {("figures", "countries"), ("figures", "regions"), "facets"} <= kept.current().keys())
+    assert made
+    counts, _ = kept.current()[("figures", "countries")]
+    assert counts["TUN"] >= 1
+
+
 def wait_until(value: Callable[[], object], seconds: float = 60.0) -> object:
     """The first true value `value()` gives, asked again and again until `seconds` have passed."""
     deadline = time.monotonic() + seconds

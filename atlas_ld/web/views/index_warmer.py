@@ -1,10 +1,15 @@
-"""The search index built in the background whenever the store has a new version, in a process of its own.
+"""The search index and the site-wide figures made in the background whenever the store has a new version, the
+index in a process of its own.
 
 A build is tens of seconds of Python on 20,000 projects. In the serving process it held the interpreter's lock
 three quarters of the time while it ran, and every page and description waited behind it (a load test's p99 went
 from under a second to several). A child process opens the embedded store read-only, builds the index and sends
 it back pickled (30 MB, read back in 0.3 s). A SPARQL server as the store has no folder to open: the index is
 then built in a thread, its queries mostly waiting on the server.
+
+The figures every page of a kind shows (projects per country on each authority's and country's map, per région,
+the home page's facets) are store-wide queries of seconds on 20,000 projects: made here first, a page never
+waits for them but the first seconds after a write.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from pathlib import Path
 
 from atlas_ld.store.embedded import EmbeddedStore
 from atlas_ld.uris import UriScheme
+from atlas_ld.web.views.browse import Browser
+from atlas_ld.web.views.figures import home_figures
 from atlas_ld.web.views.search_index import SearchIndex
 from atlas_ld.web.views.store_queries import StoreQueries
 
@@ -38,10 +45,10 @@ def _build_in_child(location: Path, base: str, answer: Connection) -> None:
 
 
 class IndexWarmer:
-    """Builds the search index whenever the store has a new version, as the answer cache warms the ready queries,
-    so that the first search after an ingest does not wait for it."""
+    """Makes the site-wide figures, then the search index, whenever the store has a new version, as the answer
+    cache warms the ready queries, so that the first pages and searches after an ingest do not wait for them."""
 
-    def __init__(self, queries: StoreQueries, *, every: float = 1.0) -> None:
+    def __init__(self, queries: Browser, *, every: float = 1.0) -> None:
         self.queries = queries
         self.every = every
         self._stop = threading.Event()
@@ -65,6 +72,8 @@ class IndexWarmer:
             try:
                 stamp = self.queries.store.last_modified()
                 if stamp != seen:
+                    home_figures(self.queries)
+                    self.queries.facets()
                     SearchIndex.warm(self.queries, self._build)
                     seen = stamp
             except Exception:
