@@ -31,12 +31,14 @@ from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.ingest.report import Finding, IngestReport, Rejection, StageClock
 from atlas_ld.ingest.sources import PageSource, page_sources
 from atlas_ld.ingest.versions import apply_versions, plan_versions
-from atlas_ld.publish.dump_feed import DumpFeed
+from atlas_ld.publish.dump_feed import DumpFeed, fed_graph
+from atlas_ld.publish.dumps import FORMATS
 from atlas_ld.store.base import GraphStore, StoreUnavailable
 from atlas_ld.store.first_load import FirstLoad
 from atlas_ld.store.history import History
 from atlas_ld.uris import UriScheme
 from atlas_ld.validation.shacl import DEFAULT_BATCH_SIZE, chunked
+from atlas_ld.vocab import prefixes
 
 __all__ = ["DEFAULT_BATCH_SIZE", "Finding", "IngestReport", "Rejection", "StageClock", "ingest"]
 
@@ -104,7 +106,8 @@ def ingest(
                 run.settle(*writing)
             flush = run.pages_sent // FLUSH_EVERY_PAGES < (run.pages_sent + batch.pages) // FLUSH_EVERY_PAGES
             run.pages_sent += batch.pages
-            writing = batch, writer.submit(_store, batch, _Writer(store, uris, history, before_store, context.stamp), flush)
+            to = _Writer(store, uris, history, before_store, context.stamp, dump_feed if report.bulk_loaded else None)
+            writing = batch, writer.submit(_store, batch, to, flush)
         if writing is not None:
             run.settle(*writing)
     if not personal_data:
@@ -185,6 +188,7 @@ class _Writer:
     history: History | None
     before_store: Callable[[Sequence[int | str]], None] | None
     stamp: datetime
+    shared_feed: DumpFeed | None  # what the batches add to the shared graph goes there too (a first load)
 
     def write(self, graphs: Sequence[MappedGraph]) -> None:
         """Replace the graphs' project graphs and add to the shared graph in one transaction; then the history."""
@@ -196,7 +200,14 @@ class _Writer:
         changes = plan_versions(store, self.history, uris, own, self.stamp) if self.history is not None else []
         if self.before_store is not None:
             self.before_store([*own, *([shared_graph] if shared else [])])
-        store.replace_graphs({uris.project_graph(i): t for i, t in own.items()}, add={shared_graph: shared})
+        try:
+            store.replace_graphs({uris.project_graph(i): t for i, t in own.items()}, add={shared_graph: shared})
+        except Exception:
+            if self.shared_feed is not None:  # the bulk loader may have taken part of it
+                self.shared_feed.spoil(shared_graph)
+            raise
+        if self.shared_feed is not None and shared:
+            self.shared_feed.add(fed_graph(shared_graph, shared, FORMATS, prefixes(uris.base)), {shared_graph})
         if self.history is not None:
             apply_versions(self.history, changes)
 

@@ -12,6 +12,10 @@ before. A part so made is its members one after the other: batch after batch, ea
 whole part when the pages come in id order, as from a folder or a mirror); a graph's triples may come in another
 order than the store's, so the part says the same as one read from the store, in other bytes.
 
+A graph that is no project's (the shared graph) can be fed too, what each batch adds to it (`fed_graph`), when it
+held nothing before the ingest (a first load): its part is then one member per batch, each a document of its own,
+which every format allows (JSON-LD merges the node objects of one graph).
+
 The folder is emptied when a feed starts, and the marks of `dump_stale` cover a run killed before the refresh.
 """
 
@@ -27,7 +31,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from atlas_ld.publish.dump_parts import GZIP_LEVEL, Layout, bucket_of, parts_folder
+from atlas_ld.publish.dump_parts import (
+    GZIP_LEVEL,
+    Layout,
+    bucket_of,
+    graph_part,
+    parts_folder,
+)
 from atlas_ld.publish.graph_dump import GraphsInMemory, write_graphs
 
 FED_FOLDER = "fed"
@@ -35,10 +45,10 @@ FED_FOLDER = "fed"
 
 @dataclass
 class FedBatch:
-    """One batch's project graphs as the members of their buckets' parts, made where the batch was prepared."""
+    """Graphs of one batch as members of their parts (named as in `dump_parts`: a bucket, or `g-...`)."""
 
-    graphs: dict[int, list[str]] = field(default_factory=dict)  # bucket → its graphs' IRIs, in id order
-    members: dict[str, dict[int, bytes]] = field(default_factory=dict)  # format name → bucket → gzip member
+    graphs: dict[str, list[str]] = field(default_factory=dict)  # part → its graphs' IRIs, in order
+    members: dict[str, dict[str, bytes]] = field(default_factory=dict)  # format name → part → gzip member
 
 
 def fed_batch(
@@ -49,13 +59,30 @@ def fed_batch(
 ) -> FedBatch:
     """The members of the project graphs `graphs` (project id → its triples, `graph_of(id)` its IRI) in each of
     `formats` (name → format; Turtle declares `prefixes`)."""
-    source = GraphsInMemory({graph_of(i): triples for i, triples in graphs.items()})
+    parts = {graph_of(i): str(bucket_of(i)) for i in sorted(graphs)}
+    return _fed({graph_of(i): triples for i, triples in graphs.items()}, parts, formats, prefixes)
+
+
+def fed_graph(
+    graph: str, triples: Sequence[ox.Triple], formats: Mapping[str, ox.RdfFormat], prefixes: Mapping[str, str]
+) -> FedBatch:
+    """The member of what a batch adds to a graph that is no project's."""
+    return _fed({graph: triples}, {graph: graph_part(graph)}, formats, prefixes)
+
+
+def _fed(
+    graphs: Mapping[str, Sequence[ox.Triple]],
+    parts: Mapping[str, str],
+    formats: Mapping[str, ox.RdfFormat],
+    prefixes: Mapping[str, str],
+) -> FedBatch:
+    source = GraphsInMemory(graphs)
     fed = FedBatch()
-    for prj_id in sorted(graphs):
-        fed.graphs.setdefault(bucket_of(prj_id), []).append(graph_of(prj_id))
+    for graph, part in parts.items():
+        fed.graphs.setdefault(part, []).append(graph)
     for name, rdf_format in formats.items():
         named = prefixes if rdf_format == ox.RdfFormat.TURTLE else None
-        fed.members[name] = {b: _member(source, rdf_format, grouped, named) for b, grouped in fed.graphs.items()}
+        fed.members[name] = {part: _member(source, rdf_format, grouped, named) for part, grouped in fed.graphs.items()}
     return fed
 
 
@@ -73,36 +100,49 @@ class DumpFeed:
     def __init__(self, dumps_dir: Path) -> None:
         self.folder = parts_folder(dumps_dir) / FED_FOLDER
         shutil.rmtree(self.folder, ignore_errors=True)  # what a run killed before its refresh left
-        self._graphs: dict[int, list[str]] = {}
-        self._spoilt: set[int] = set()
+        self._graphs: dict[str, list[str]] = {}
+        self._spoilt: set[str] = set()
 
     def add(self, fed: FedBatch, stored: Collection[str]) -> None:
         """Keep a batch's members once the store has taken it; `stored`: the IRIs of the graphs it took (a graph
-        that it refused leaves its bucket to be read from the store)."""
+        that it refused leaves its part to be read from the store)."""
         for name, members in fed.members.items():
             (self.folder / name).mkdir(parents=True, exist_ok=True)
-            for bucket, member in members.items():
-                with (self.folder / name / f"{bucket}.gz").open("ab") as out:
+            for part, member in members.items():
+                with (self.folder / name / f"{part}.gz").open("ab") as out:
                     out.write(member)
-        for bucket, graphs in fed.graphs.items():
-            self._graphs.setdefault(bucket, []).extend(graphs)
+        for part, graphs in fed.graphs.items():
+            self._graphs.setdefault(part, []).extend(graphs)
             if not set(graphs).issubset(stored):
-                self._spoilt.add(bucket)
+                self._spoilt.add(part)
 
-    def take(self, layout: Layout, folders: Mapping[str, Path]) -> set[int]:
-        """Move into each format's folder (format name → its parts' folder) the parts of the buckets whose members
-        hold exactly the graphs of `layout` (the store now); returns those buckets. The rest is dropped."""
-        taken: set[int] = set()
-        for bucket, graphs in self._graphs.items():
-            if bucket in self._spoilt or sorted(graphs) != sorted(layout.buckets.get(bucket, ())):
+    def spoil(self, graph: str) -> None:
+        """The store may hold more of `graph` (no project's) than was fed: its part is to be read from the store."""
+        self._spoilt.add(graph_part(graph))
+
+    def take(self, layout: Layout, folders: Mapping[str, Path]) -> tuple[set[int], set[str]]:
+        """Move into each format's folder (format name → its parts' folder) the parts whose members hold exactly
+        the graphs of `layout` (the store now): returns the buckets and the other graphs so made. The rest is
+        dropped."""
+        expected = {graph_part(g): [g] for g in layout.head} | {str(b): gs for b, gs in layout.buckets.items()}
+        taken: list[str] = []
+        for part, graphs in self._graphs.items():
+            if part in self._spoilt or not _complete(part, graphs, expected.get(part)):
                 continue
-            made = {name: self.folder / name / f"{bucket}.gz" for name in folders}
+            made = {name: self.folder / name / f"{part}.gz" for name in folders}
             if all(path.exists() for path in made.values()):
                 for name, path in made.items():
                     folders[name].mkdir(parents=True, exist_ok=True)
                     os.replace(path, folders[name] / path.name)
-                taken.add(bucket)
+                taken.append(part)
         shutil.rmtree(self.folder, ignore_errors=True)
         self._graphs.clear()
         self._spoilt.clear()
-        return taken
+        return {int(p) for p in taken if p.isdigit()}, {expected[p][0] for p in taken if not p.isdigit()}
+
+
+def _complete(part: str, fed: list[str], wanted: list[str] | None) -> bool:
+    """A bucket's members hold each of its graphs once; another graph's, one member per batch that added to it."""
+    if wanted is None:
+        return False
+    return sorted(fed) == sorted(wanted) if part.isdigit() else set(fed) == set(wanted)

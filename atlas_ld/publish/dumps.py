@@ -209,8 +209,10 @@ def write_dumps(
     layout = Layout.of(store.named_graphs(), uris.prj_id_of_graph if uris is not None else project_id_of)
     buckets = None if changed is None else {bucket_of(i) for i in stale.ids}
     graphs = None if changed is None else stale.graphs
-    if fed is not None and buckets is not None:
-        buckets -= fed.take(layout, {dump.name: parts.folder for dump, parts in zip(PUBLISHED, every, strict=True)})
+    if fed is not None and buckets is not None and graphs is not None:
+        folders = {dump.name: parts.folder for dump, parts in zip(PUBLISHED, every, strict=True)}
+        made_buckets, made_graphs = fed.take(layout, folders)
+        buckets, graphs = buckets - made_buckets, graphs - made_graphs
     for dump, parts in zip(PUBLISHED, every, strict=True):
         parts.refresh(store, layout, buckets, graphs)
         with replacing(dumps_dir / dump.file_name) as out:

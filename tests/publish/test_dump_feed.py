@@ -20,7 +20,7 @@ from support.published_data import BASE, STAMP
 from atlas_ld.ingest.pipeline import IngestReport, ingest
 from atlas_ld.ingest.rejected import RejectedRecords
 from atlas_ld.publish.dump_feed import FED_FOLDER, DumpFeed
-from atlas_ld.publish.dump_parts import PARTS_FOLDER, FormatParts, bucket_of
+from atlas_ld.publish.dump_parts import PARTS_FOLDER, FormatParts, bucket_of, graph_part
 from atlas_ld.publish.dumps import FORMATS, PUBLISHED, write_dumps
 from atlas_ld.store.datadir import DataDir
 from atlas_ld.store.embedded import EmbeddedStore
@@ -81,10 +81,13 @@ def publish(
     return Published(data, store, report, read)
 
 
+def parts_read(published: Published) -> set[str]:
+    """The parts read from the store: buckets, and graphs of no project (`g-...`)."""
+    return {part.split("/")[1] for part in published.read_from_store}
+
+
 def buckets_read(published: Published) -> set[int]:
-    """The buckets whose parts were read from the store (the other parts, `g-...`, are graphs of no project)."""
-    names = {part.split("/")[1] for part in published.read_from_store}
-    return {int(name) for name in names if name.isdigit()}
+    return {int(name) for name in parts_read(published) if name.isdigit()}
 
 
 def dump_quads(path: Path) -> set[ox.Quad]:
@@ -113,8 +116,9 @@ def test_a_first_load_takes_the_bulk_loader_and_every_bucket_part_from_the_inges
     assert first_load.report.bulk_loaded
     assert first_load.report.records_stored == len(IDS)
     assert not first_load.data.first_load.unfinished()
-    # Only the graphs that are no project's (the shared graph, the vocabulary, the schemes) were read back.
+    # Only the small graphs that no page changes (the vocabulary, the schemes) were read back.
     assert first_load.read_from_store and buckets_read(first_load) == set()
+    assert graph_part(URIS.graph("shared")) not in parts_read(first_load)
     assert not (first_load.data.dumps / PARTS_FOLDER / FED_FOLDER).exists()
 
 
