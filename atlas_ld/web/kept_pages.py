@@ -1,17 +1,16 @@
 """Descriptions and pages kept until the store's next write: a dereference asked again is answered from memory.
 
-Crawlers and people come back to the same resources; a description or a page is built from the store in a few
-milliseconds, and sent again from here in a few microseconds, before the router and the routes' dependencies.
-The answer is kept whole as the client got it (status, headers, gzipped body when the client takes gzip), keyed
-on what it depends on: the path and query, the host reached, Accept and whether gzip is accepted. CORS, the size
-limits and HEAD stay outside, so they apply to every request. Conditional requests (If-None-Match, Accept-Datetime
-...) go through to the routes, which answer them without rendering.
+Crawlers and people come back to the same resources. A description or a page takes milliseconds to build from
+the store; kept, it is sent again without the router, the routes' dependencies or the store. The answer is kept
+whole as the client got it (status, headers, gzipped body when the client takes gzip), keyed on what it depends
+on: the path and query, the scheme and host reached, Accept, and whether gzip is accepted. CORS, the size limits
+and HEAD stay outside, so they apply to every request. Conditional requests and Accept-Datetime go through to
+the routes (a 304 costs them no rendering). An answer larger than a 64th of the memory given is not kept.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -30,17 +29,13 @@ class _Answer:
     body: bytes
 
 
-class _History(Protocol):
-    def last_modified(self) -> float: ...
-
-
 @dataclass(frozen=True)
 class StoreAndHistory:
     """What a description or page depends on: the store, and the history file that makes its Memento links and
     410s (written just after the store by an update, so a page kept between the two is dropped)."""
 
     store: Written
-    history: _History
+    history: Written
 
     def last_modified(self) -> float:
         return max(self.store.last_modified(), self.history.last_modified())

@@ -37,7 +37,7 @@ class IndexBuildFailed(Exception):
 def _build_in_child(location: Path, base: str, answer: Connection) -> None:
     try:
         index = SearchIndex.build(StoreQueries(EmbeddedStore(location, read_only=True), UriScheme(base)))
-    except Exception as error:  # sent back whole: the parent logs it
+    except Exception as error:  # noqa: BLE001 - whatever stops the build is sent back, for the parent to log
         answer.send(IndexBuildFailed(f"{type(error).__name__}: {error}"))
     else:
         answer.send(index)
