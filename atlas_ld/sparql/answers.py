@@ -1,13 +1,13 @@
 """Answering one SPARQL operation: check it, run it on a store, cap and write a query's results.
 
 Plain values in, plain values out, no request or app in sight. `write_answer` writes a query's results to a file:
-the query workers (`atlas_ld.sparql.pool`) call it directly; `answer_query` reads it chunk by chunk in the
-server process (queries over a store that bounds its own time), where updates run too.
+the query workers (`atlas_ld.sparql.pool`) call it directly; `answer_query` reads it chunk by chunk in a thread of
+the server process (queries over a store that bounds its own time), where updates run too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import IO
@@ -42,11 +42,21 @@ from atlas_ld.store.base import GraphStore, QueryResult
 
 @dataclass(frozen=True)
 class Answer:
-    """A query's answer on its way out: its media type, whether the row cap cut it, and its body chunk by chunk; a
-    tuple of chunks is a body already whole in memory, sent in one piece with its length."""
+    """A query's answer on its way out: its media type, whether the row cap cut it, and its body chunk by chunk,
+    read on the event loop; a tuple of chunks is a body already whole in memory, sent in one piece with its
+    length."""
 
     media_type: str
-    chunks: Iterator[bytes] | tuple[bytes, ...]
+    chunks: AsyncIterator[bytes] | tuple[bytes, ...]
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class ThreadAnswer:
+    """An answer whose chunks are read by blocking calls, in a thread: `answer_query`'s."""
+
+    media_type: str
+    chunks: Iterator[bytes]
     truncated: bool = False
 
 
@@ -59,9 +69,9 @@ def answer_query(
     allowed_services: Sequence[str] = (),
     max_rows: int = 0,
     site_base: str | None = None,
-) -> Answer:
+) -> ThreadAnswer:
     """`write_answer` read chunk by chunk: the endpoint's one call into the store for the queries it answers in the
-    server process."""
+    server process. It blocks until the first chunk: call it in a thread."""
     heads: list[tuple[str, bool]] = []
     # pyoxigraph's results belong to the thread that made them: the serialiser's thread runs the query too.
     write = partial(
@@ -80,7 +90,7 @@ def answer_query(
     # cap has been applied by then.
     first = next(chunks, b"")
     media_type, truncated = heads[0]
-    return Answer(media_type, _prepend(first, chunks), truncated=truncated)
+    return ThreadAnswer(media_type, _prepend(first, chunks), truncated=truncated)
 
 
 def write_answer(

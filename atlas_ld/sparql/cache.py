@@ -8,12 +8,13 @@ a new version never meets an old answer; the least recently used answers go firs
 
 from __future__ import annotations
 
+import asyncio
 import re
-import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterator, Sequence
-from dataclasses import dataclass
-from weakref import WeakKeyDictionary
+from collections.abc import AsyncIterator, Hashable, Sequence
+from dataclasses import dataclass, field
+
+import anyio
 
 from atlas_ld.media_types import RDF, RESULTS, negotiate
 from atlas_ld.sparql.answers import Answer
@@ -36,11 +37,23 @@ class _Kept:
     truncated: bool
 
 
+@dataclass
+class _Running:
+    """A query being answered, which others asking the same wait for."""
+
+    done: anyio.Event = field(default_factory=anyio.Event)
+    failure: QueryError | None = None
+    """The server-side failure (deadline, lost worker) that its waiters share."""
+
+
 class CachedQueries:
     """A `QueryRunner` that keeps the answers of another one. An answer larger than a quarter of `max_bytes` is
     streamed and not kept; so is one that fails or that the client leaves half-way. The `warm_up` queries (the
     ready ones) are answered in the background whenever the store has a new version, by `warm_runner`: one
-    without the deadline of clients' queries, so that a busy server still gets them done once."""
+    without the deadline of clients' queries, so that a busy server still gets them done once.
+
+    It lives on the server's event loop, like the requests it answers: its state needs no lock.
+    """
 
     def __init__(
         self,
@@ -56,23 +69,20 @@ class CachedQueries:
         self.store = store
         self.warm_up = tuple(warm_up)
         self.warm_runner = warm_runner or runner
-        self._warming: threading.Thread | None = None
-        self._stopping = threading.Event()
+        self._warming: asyncio.Task[None] | None = None
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_bytes // 4
         self.wait_seconds = wait_seconds
         self._kept: OrderedDict[Hashable, _Kept] = OrderedDict()
         self._size = 0
-        self._running: dict[Hashable, threading.Event] = {}
-        self._failures: WeakKeyDictionary[threading.Event, QueryError] = WeakKeyDictionary()
-        self._lock = threading.Lock()
+        self._running: dict[Hashable, _Running] = {}
 
-    def answer(
+    async def answer(
         self, operation: QueryOperation, *, accept: str | None, base_iri: str, allowed_services: Sequence[str] = ()
     ) -> Answer:
-        return self._answer(self.runner, operation, accept, base_iri, allowed_services)
+        return await self._answer(self.runner, operation, accept, base_iri, allowed_services)
 
-    def _answer(
+    async def _answer(
         self,
         runner: QueryRunner,
         operation: QueryOperation,
@@ -82,107 +92,128 @@ class CachedQueries:
     ) -> Answer:
         key = _key(operation, accept, base_iri, allowed_services, self.store.last_modified())
         while True:
-            with self._lock:
-                kept = self._kept.get(key)
-                if kept is not None:
-                    self._kept.move_to_end(key)
-                    return Answer(kept.media_type, (kept.body,), kept.truncated)
-                running = self._running.get(key)
-                if running is None:
-                    done = self._running[key] = threading.Event()
-                    break
+            kept = self._kept.get(key)
+            if kept is not None:
+                self._kept.move_to_end(key)
+                return Answer(kept.media_type, (kept.body,), kept.truncated)
+            running = self._running.get(key)
+            if running is None:
+                mine = self._running[key] = _Running()
+                break
             # The same query is being answered: its answer will be kept, or its failure shared (asked again at
             # once, it would fail the same way); too large to keep, or left by its client, this request computes
             # its own.
-            if not running.wait(self.wait_seconds):
+            with anyio.move_on_after(self.wait_seconds) as waiting:
+                await running.done.wait()
+            if waiting.cancelled_caught:
                 raise workers_busy(self.wait_seconds)
-            with self._lock:
-                failure = self._failures.get(running)
-            if failure is not None:
-                # A copy: one exception object raised in several threads at once would share one traceback.
-                raise type(failure)(*failure.args)
+            if running.failure is not None:
+                # A copy: one exception object raised in several requests would share one traceback.
+                raise type(running.failure)(*running.failure.args)
         try:
-            answer = runner.answer(operation, accept=accept, base_iri=base_iri, allowed_services=allowed_services)
+            answer = await runner.answer(operation, accept=accept, base_iri=base_iri, allowed_services=allowed_services)
         except QueryError as error:
-            self._release(key, done, None if error.client_fault else error)
+            self._release(key, mine, None if error.client_fault else error)
             raise
         except BaseException:
-            self._release(key, done)
+            self._release(key, mine)
             raise
         if isinstance(answer.chunks, tuple):  # whole already: kept at once
             body = b"".join(answer.chunks)
             if len(body) <= self.max_entry_bytes:
                 self._keep(key, _Kept(answer.media_type, body, answer.truncated))
-            self._release(key, done)
+            self._release(key, mine)
             return answer
-        return Answer(answer.media_type, self._keeping(key, done, answer), answer.truncated)
-
-    def _keeping(self, key: Hashable, done: threading.Event, answer: Answer) -> Iterator[bytes]:
-        """The answer's chunks, as they go out; kept once the last one has gone."""
-        chunks: list[bytes] | None = []
-        size = 0
-        finished = False
-        try:
-            for chunk in answer.chunks:
-                if chunks is not None:
-                    size += len(chunk)
-                    if size <= self.max_entry_bytes:
-                        chunks.append(chunk)
-                    else:
-                        chunks = None
-                yield chunk
-            finished = True
-        finally:
-            close = getattr(answer.chunks, "close", None)
-            if close is not None:
-                close()
-            if finished and chunks is not None:
-                self._keep(key, _Kept(answer.media_type, b"".join(chunks), answer.truncated))
-            self._release(key, done)
+        return Answer(answer.media_type, _Keeping(self, key, mine, answer), answer.truncated)
 
     def _keep(self, key: Hashable, kept: _Kept) -> None:
-        with self._lock:
-            self._kept[key] = kept
-            self._size += len(kept.body)
-            while self._size > self.max_bytes:
-                _, old = self._kept.popitem(last=False)
-                self._size -= len(old.body)
+        self._kept[key] = kept
+        self._size += len(kept.body)
+        while self._size > self.max_bytes:
+            _, old = self._kept.popitem(last=False)
+            self._size -= len(old.body)
 
-    def _release(self, key: Hashable, done: threading.Event, failure: QueryError | None = None) -> None:
+    def _release(self, key: Hashable, mine: _Running, failure: QueryError | None = None) -> None:
         """Let the waiters go; a server-side failure (deadline, lost worker) is theirs too."""
-        with self._lock:
-            if self._running.get(key) is done:
-                del self._running[key]
-            if failure is not None:
-                self._failures[done] = failure
-        done.set()
+        if self._running.get(key) is mine:
+            del self._running[key]
+        mine.failure = failure
+        mine.done.set()
 
     def start(self) -> None:
+        """Start the runner, and the warming of the ready queries in a task of the running event loop."""
         self.runner.start()
         if self.warm_up and self._warming is None:
-            self._warming = threading.Thread(target=self._warm, name="answer-warming", daemon=True)
-            self._warming.start()
+            self._warming = asyncio.get_running_loop().create_task(self._warm(), name="answer-warming")
 
     def close(self) -> None:
-        self._stopping.set()
+        if self._warming is not None:
+            self._warming.cancel()
         self.runner.close()
 
-    def _warm(self) -> None:
+    async def _warm(self) -> None:
         """Answer the `warm_up` queries for each new version of the store, so that the first to ask need not wait."""
         seen: float | None = None
-        while not self._stopping.wait(0 if seen is None else _WARM_CHECK_SECONDS):
-            try:
-                version = self.store.last_modified()
-                if version == seen:
-                    continue
+        while True:
+            version = self.store.last_modified()
+            if version != seen:
                 seen = version
                 for operation in self.warm_up:
-                    if self._stopping.is_set():
-                        return
-                    for _ in self._answer(self.warm_runner, operation, None, _WARM_BASE, ()).chunks:
-                        pass
-            except Exception:  # noqa: BLE001 - warming is a courtesy: a query that fails is computed when asked
-                continue
+                    try:
+                        answer = await self._answer(self.warm_runner, operation, None, _WARM_BASE, ())
+                        if not isinstance(answer.chunks, tuple):
+                            async for _ in answer.chunks:
+                                pass
+                    except Exception:  # noqa: BLE001 - warming is a courtesy: a query that fails is computed when asked
+                        continue
+            await anyio.sleep(_WARM_CHECK_SECONDS)
+
+
+class _Keeping(AsyncIterator[bytes]):
+    """An answer's chunks as they go out, kept once the last one has gone; closed before (client gone, HEAD),
+    even before its first chunk, it lets its runner and its waiters go."""
+
+    def __init__(self, cache: CachedQueries, key: Hashable, mine: _Running, answer: Answer) -> None:
+        assert not isinstance(answer.chunks, tuple)
+        self._cache = cache
+        self._key = key
+        self._mine = mine
+        self._answer = answer
+        self._source = answer.chunks
+        self._chunks: list[bytes] | None = []
+        self._size = 0
+        self._ended = False
+
+    async def __anext__(self) -> bytes:
+        try:
+            chunk = await self._source.__anext__()
+        except StopAsyncIteration:
+            self._end(finished=True)
+            raise
+        except BaseException:
+            await self.aclose()
+            raise
+        if self._chunks is not None:
+            self._size += len(chunk)
+            if self._size <= self._cache.max_entry_bytes:
+                self._chunks.append(chunk)
+            else:
+                self._chunks = None
+        return chunk
+
+    async def aclose(self) -> None:
+        if not self._ended:
+            with anyio.CancelScope(shield=True):
+                await self._source.aclose()  # type: ignore[attr-defined]
+            self._end(finished=False)
+
+    def _end(self, *, finished: bool) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        if finished and self._chunks is not None:
+            self._cache._keep(self._key, _Kept(self._answer.media_type, b"".join(self._chunks), self._answer.truncated))
+        self._cache._release(self._key, self._mine)
 
 
 def _key(

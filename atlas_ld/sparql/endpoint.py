@@ -3,7 +3,7 @@
 Over the embedded store, queries run in worker processes that are killed at the deadline (`WorkerPool`): the
 only way to stop a query that pyoxigraph is computing. A store reached over the network (a remote SPARQL
 server) stops its own work: it is given the deadline as its request timeout, and its queries are answered in
-the server process (`InlineQueries`). Both cap the rows at `max_rows`; their answers are kept until the store's
+threads of the server process (`InlineQueries`). Both cap the rows at `max_rows`; their answers are kept until the store's
 next write (`CachedQueries`).
 """
 
@@ -31,7 +31,13 @@ def query_runner(settings: Settings, store: GraphStore) -> QueryRunner:
             site_base=settings.base_uri,
         )
     else:
-        runner = InlineQueries(store, max_rows=settings.max_rows, site_base=settings.base_uri)
+        runner = InlineQueries(
+            store,
+            max_rows=settings.max_rows,
+            site_base=settings.base_uri,
+            threads=max(4, 2 * settings.query_workers),
+            timeout=settings.query_timeout,
+        )
     if not settings.query_cache_bytes:
         return runner
     ready = [QueryOperation(query.text) for query in ready_queries(settings.base_uri)]

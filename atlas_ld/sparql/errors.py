@@ -1,6 +1,6 @@
 """Why a SPARQL operation could not be answered: the package's own errors, one class per reason, each with the
 sentence its client reads. `atlas_ld.web.errors` maps them to HTTP statuses; the query workers send them down
-their pipe as they are (each error pickles with its message alone).
+their socket as they are (each error pickles with its message alone).
 
 >>> error = not_acceptable(["text/turtle", "application/ld+json"])
 >>> type(error).__name__, str(error)

@@ -2,30 +2,34 @@
 
 A query takes an idle worker (`atlas_ld.sparql.worker`), and the worker is killed the moment the query's
 deadline passes, whether it is still computing, blocked behind a slow client or abandoned: its CPU is freed at
-once and a fresh worker takes its place. Results come back through the worker's pipe part by part, so only a
+once and a fresh worker takes its place. Results come back over the worker's socket part by part, so only a
 part or two is ever in flight; a short answer comes whole with its head, and the worker is free again at once.
 The deadline counts from the query's arrival: a client gets its answer, or a 503 that says why, within `timeout`
 seconds.
 
+The pool lives on the server's event loop: a query costs it no thread, only a message each way, and the deadline
+is a timer of the loop. The worker that answered last answers next (its caches are warm); the others wait.
 Workers are forked from a fork server that has imported the worker's code, so a replacement is ready in
 milliseconds; they are started with the first query, or by `start()` when the app starts.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import multiprocessing
-import queue
-import threading
-import time
-from collections.abc import Iterator, Sequence
+import socket
+from collections import deque
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+
+import anyio
 
 from atlas_ld.sparql.answers import Answer
+from atlas_ld.sparql.channel import receive_async, send_async
 from atlas_ld.sparql.errors import (
     QueryError,
     query_timed_out,
@@ -48,18 +52,14 @@ class QueryStreamCut(RuntimeError):
 @dataclass(eq=False)
 class _Worker:
     process: BaseProcess
-    connection: Connection
-    deadline: float | None = None
-    """When the query it runs must be done (monotonic clock); None while idle."""
+    socket: socket.socket
+    """The server's end, non-blocking; closed by whoever reads it last (an answer, or the pool for an idle one)."""
+    expiry: asyncio.TimerHandle | None = None
+    """The deadline of the query it runs; None while idle."""
     killed_for: str | None = None
     """Why the pool killed it, once it has."""
     overdue: bool = False
     """Killed because its query ran past the deadline."""
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.join(5)
-        self.connection.close()
 
 
 @dataclass
@@ -72,191 +72,207 @@ class WorkerPool:
     max_rows: int = 0
     site_base: str | None = None
     """The site's base URI, whose prefixes and JSON-LD context graph answers use."""
-    _idle: queue.Queue[_Worker] = field(default_factory=queue.Queue, init=False, repr=False)
+    _idle: list[_Worker] = field(default_factory=list, init=False, repr=False)
+    """Most recently used last."""
+    _waiting: deque[asyncio.Future[_Worker]] = field(default_factory=deque, init=False, repr=False)
     _busy: set[_Worker] = field(default_factory=set, init=False, repr=False)
-    _lock: threading.Condition = field(default_factory=threading.Condition, init=False, repr=False)
-    _watch_until: float | None = field(default=None, init=False, repr=False)
-    """When the deadline watch wakes next (None: when told); a query due later need not wake it."""
     _started: bool = field(default=False, init=False)
     _closed: bool = field(default=False, init=False)
 
     def start(self) -> None:
-        """Start the workers and the deadline watch, once; queries call this themselves."""
-        with self._lock:
-            if self._started or self._closed:
-                return
-            self._started = True
+        """Start the workers, once; queries call this themselves."""
+        if self._started or self._closed:
+            return
+        self._started = True
         # Heard only by a fork server not yet running, which is the case in `atlas-ld serve`.
         _CONTEXT.set_forkserver_preload(["atlas_ld.sparql.worker"])
-        for _ in range(self.size):
-            self._idle.put(self._spawn())
-        threading.Thread(target=self._watch_deadlines, name="query-deadlines", daemon=True).start()
+        self._idle.extend(self._spawn() for _ in range(self.size))
 
     def close(self) -> None:
         """Kill every worker; queries after this get 503."""
-        with self._lock:
-            self._closed = True
-            busy = list(self._busy)
-            self._busy.clear()
-            self._lock.notify_all()
-        for worker in busy:
-            worker.killed_for = "the server is stopping"
-            worker.kill()
-        while True:
-            try:
-                self._idle.get_nowait().kill()
-            except queue.Empty:
-                return
+        self._closed = True
+        for worker in [*self._busy, *self._idle]:
+            worker.killed_for = worker.killed_for or "the server is stopping"
+            worker.process.kill()
+        for worker in self._idle:
+            worker.socket.close()
+        self._busy.clear()
+        self._idle.clear()
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_exception(worker_lost("the server is stopping"))
 
-    def answer(
+    async def answer(
         self, operation: QueryOperation, *, accept: str | None, base_iri: str, allowed_services: Sequence[str] = ()
     ) -> Answer:
         """Answer a query in a worker: the `Answer`, whole if it came in one message, or a 503 at the deadline."""
-        deadline = time.monotonic() + self.timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
         self.start()
-        worker = self._take(deadline)
+        worker = await self._take(loop, deadline)
+        job = QueryJob(operation, accept, base_iri, tuple(allowed_services), self.max_rows, self.site_base)
         try:
-            worker.connection.send(QueryJob(operation, accept, base_iri, tuple(allowed_services), self.max_rows, self.site_base))
-            first = self._receive(worker, deadline)
+            with contextlib.suppress(OSError):  # a worker gone meanwhile: reading its socket tells how
+                await send_async(worker.socket, job)
+            head, part = await self._receive(worker)
         except BaseException:
             self._give_back(worker, finished=False)
             raise
-        if isinstance(first, QueryError):
+        if isinstance(head, QueryError):
             self._give_back(worker, finished=True)
-            raise first
-        assert isinstance(first, Head), first
-        if first.whole:
+            raise head
+        assert isinstance(head, Head), head
+        if head.whole:
             self._give_back(worker, finished=True)
-            return Answer(first.media_type, (first.part,), truncated=first.truncated)
-        return Answer(first.media_type, _Results(self, worker, deadline, first.part), truncated=first.truncated)
+            return Answer(head.media_type, (part,), truncated=head.truncated)
+        return Answer(head.media_type, _Results(self, worker, part), truncated=head.truncated)
 
     # -- leasing workers ----------------------------------------------------------------------------------------
 
     def _spawn(self) -> _Worker:
-        ours, theirs = _CONTEXT.Pipe()
+        ours, theirs = socket.socketpair()
         process = _CONTEXT.Process(
             target=serve_queries, args=(theirs, str(self.location)), name="atlas-ld-query", daemon=True
         )
         process.start()
         theirs.close()
+        ours.setblocking(False)
         return _Worker(process, ours)
 
-    def _take(self, deadline: float) -> _Worker:
+    async def _take(self, loop: asyncio.AbstractEventLoop, deadline: float) -> _Worker:
         while True:
             if self._closed:
                 raise worker_lost("the server is stopping")
-            try:
-                worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0))
-            except queue.Empty:
-                raise workers_busy(self.timeout) from None
+            if self._idle:
+                worker = self._idle.pop()
+            else:
+                worker = await self._wait_for_one(loop, deadline)
             if not worker.process.is_alive():  # died while idle (out of memory, killed from outside)
+                worker.socket.close()
                 self._replace(worker, "it died while idle")
                 continue
-            with self._lock:
-                worker.deadline = deadline
-                self._busy.add(worker)
-                if self._watch_until is None or deadline < self._watch_until:
-                    self._lock.notify_all()
+            self._busy.add(worker)
+            worker.expiry = loop.call_at(deadline, self._expire, worker)
             return worker
 
-    def _give_back(self, worker: _Worker, *, finished: bool) -> None:
-        """Back to the idle workers after a complete answer; killed and replaced if it stopped half-way."""
-        with self._lock:
-            if worker not in self._busy:  # the deadline watch has already killed and replaced it
+    async def _wait_for_one(self, loop: asyncio.AbstractEventLoop, deadline: float) -> _Worker:
+        """The next worker given back, in turn with the other queries waiting; 503 at the deadline."""
+        waiter: asyncio.Future[_Worker] = loop.create_future()
+        self._waiting.append(waiter)
+        try:
+            with anyio.fail_after(max(deadline - loop.time(), 0)):
+                return await waiter
+        except BaseException as error:
+            if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                self._put_idle(waiter.result())  # handed over just as this query gave up: the next one's
+            waiter.cancel()
+            with contextlib.suppress(ValueError):
+                self._waiting.remove(waiter)
+            if isinstance(error, TimeoutError):
+                raise workers_busy(self.timeout) from None
+            raise
+
+    def _put_idle(self, worker: _Worker) -> None:
+        """A free worker to the query that has waited longest, or among the idle ones."""
+        if self._closed:
+            worker.process.kill()
+            worker.socket.close()
+            return
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result(worker)
                 return
-            self._busy.discard(worker)
-            worker.deadline = None
+        self._idle.append(worker)
+
+    def _give_back(self, worker: _Worker, *, finished: bool) -> None:
+        """Free again after a complete answer; killed and replaced if it stopped half-way."""
+        if worker not in self._busy:  # killed at the deadline, or lost, and already replaced
+            worker.socket.close()
+            return
+        self._release(worker)
         if finished and not self._closed:
-            self._idle.put(worker)
+            self._put_idle(worker)
         else:
+            worker.socket.close()
             self._replace(worker, "its answer was abandoned")
 
-    def _expire(self, worker: _Worker) -> bool:
-        """Kill a worker whose query ran past its deadline, and replace it; False if someone already did."""
-        with self._lock:
-            if worker not in self._busy:
-                return False
-            self._busy.discard(worker)
-            worker.overdue = True
+    def _release(self, worker: _Worker) -> None:
+        self._busy.discard(worker)
+        if worker.expiry is not None:
+            worker.expiry.cancel()
+            worker.expiry = None
+
+    def _expire(self, worker: _Worker) -> None:
+        """At the deadline: kill the worker whether or not anyone reads it (abandoned, slow client), and replace
+        it. Its reader, if any, then finds its socket closed."""
+        if worker not in self._busy:
+            return
+        self._release(worker)
+        worker.overdue = True
         log.warning("query worker %s stopped: its query ran past %g s", worker.process.pid, self.timeout)
         self._replace(worker, "its query ran past the deadline")
-        return True
 
     def _replace(self, worker: _Worker, reason: str) -> None:
+        """Kill the worker at once and start another in its place (forking from the fork server takes a
+        millisecond or so; multiprocessing reaps the dead one when it next starts a process)."""
         worker.killed_for = worker.killed_for or reason
-        worker.kill()
+        worker.process.kill()
         if not self._closed:
-            self._idle.put(self._spawn())
-
-    def _watch_deadlines(self) -> None:
-        """Kill the workers whose query is overdue even when no request is reading them (abandoned, slow client)."""
-        while not self._closed:
-            with self._lock:
-                now = time.monotonic()
-                overdue = [w for w in self._busy if w.deadline is not None and w.deadline <= now]
-                if not overdue:
-                    deadlines = [w.deadline for w in self._busy if w.deadline is not None]
-                    self._watch_until = min(deadlines, default=None)
-                    self._lock.wait(None if self._watch_until is None else self._watch_until - now)
-                    continue
-            for worker in overdue:
-                self._expire(worker)
+            self._put_idle(self._spawn())
 
     # -- reading answers ----------------------------------------------------------------------------------------
 
-    def _receive(self, worker: _Worker, deadline: float) -> Any:
-        """The worker's next message; 503 once the deadline passes or the worker is gone."""
+    async def _receive(self, worker: _Worker) -> tuple[object, bytes]:
+        """The worker's next message; 503 once the deadline has passed or the worker is gone."""
         try:
-            if worker.connection.poll(max(deadline - time.monotonic(), 0)):
-                return worker.connection.recv()
+            return await receive_async(worker.socket)
         except (EOFError, OSError):
             pass
-        if worker.overdue or time.monotonic() >= deadline:
-            self._expire(worker)
+        if worker.overdue:
             raise query_timed_out(self.timeout)
-        self._replace_if_busy(worker)
+        if worker in self._busy:
+            self._release(worker)
+            self._replace(worker, "it died during a query")
         raise worker_lost(worker.killed_for or f"exit code {worker.process.exitcode}")
 
-    def _replace_if_busy(self, worker: _Worker) -> None:
-        with self._lock:
-            if worker not in self._busy:
-                return
-            self._busy.discard(worker)
-        self._replace(worker, "it died during a query")
 
-
-class _Results(Iterator[bytes]):
+class _Results(AsyncIterator[bytes]):
     """The parts of an answer as the worker sends them, from the `first` that came with its head; the worker goes
-    back to the pool at the end, or is replaced when the answer is closed before its end (client gone, HEAD)."""
+    back to the pool with the last part, or is replaced when the answer is closed before its end (client gone,
+    HEAD)."""
 
-    def __init__(self, pool: WorkerPool, worker: _Worker, deadline: float, first: bytes) -> None:
+    def __init__(self, pool: WorkerPool, worker: _Worker, first: bytes) -> None:
         self._pool = pool
         self._worker = worker
-        self._deadline = deadline
         self._first: bytes | None = first
         self._done = False
 
-    def __next__(self) -> bytes:
-        if self._done:
-            raise StopIteration
+    async def __anext__(self) -> bytes:
         if self._first is not None:
             first, self._first = self._first, None
             return first
+        if self._done:
+            raise StopAsyncIteration
         try:
-            message = self._pool._receive(self._worker, self._deadline)
+            head, part = await self._pool._receive(self._worker)
         except QueryError as error:
             self._finish(complete=False)
             raise QueryStreamCut(f"results cut: {error}") from None
-        if message == END:
-            self._finish(complete=True)
-            raise StopIteration
-        if isinstance(message, QueryError):
+        except BaseException:
             self._finish(complete=False)
-            raise QueryStreamCut(f"results cut: {message}")
-        assert isinstance(message, bytes), message
-        return message
+            raise
+        if isinstance(head, QueryError):
+            self._finish(complete=False)
+            raise QueryStreamCut(f"results cut: {head}")
+        if head == END:
+            self._finish(complete=True)
+            if not part:
+                raise StopAsyncIteration
+        return part
 
-    def close(self) -> None:
+    async def aclose(self) -> None:
         self._finish(complete=False)
 
     def _finish(self, *, complete: bool) -> None:

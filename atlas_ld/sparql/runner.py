@@ -1,45 +1,66 @@
-"""What answers the endpoint's queries (`QueryRunner`), and the simplest one: the calling thread (`InlineQueries`),
-for a store that bounds its own time. `atlas_ld.sparql.endpoint` chooses among the runners."""
+"""What answers the endpoint's queries (`QueryRunner`), and the simplest one: threads of the server process
+(`InlineQueries`), for a store that bounds its own time. `atlas_ld.sparql.endpoint` chooses among the runners."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterator, Sequence
+from functools import partial
 from typing import Protocol
 
+import anyio
+
 from atlas_ld.sparql.answers import Answer, answer_query
+from atlas_ld.sparql.errors import workers_busy
 from atlas_ld.sparql.operations import QueryOperation
 from atlas_ld.store.base import GraphStore
 
 
 class QueryRunner(Protocol):
-    """What the endpoint needs to answer a query."""
+    """What the endpoint needs to answer a query, on the server's event loop."""
 
-    def answer(
+    async def answer(
         self, operation: QueryOperation, *, accept: str | None, base_iri: str, allowed_services: Sequence[str] = ()
     ) -> Answer:
         """The answer to a query, as `answer_query` gives it; raises a `QueryError` when there is none."""
 
     def start(self) -> None:
-        """Get ready to answer (called when the app starts; answering works without it)."""
+        """Get ready to answer (called on the event loop when the app starts; answering works without it)."""
 
     def close(self) -> None:
         """Let go of whatever answering holds (called when the app stops)."""
 
 
-@dataclass(frozen=True)
 class InlineQueries:
-    """Queries answered in the calling thread, for a store that bounds its own time."""
+    """Queries answered in threads of the server process, for a store that bounds its own time.
 
-    store: GraphStore
-    max_rows: int = 0
-    site_base: str | None = None
-    """The site's base URI, whose prefixes and JSON-LD context graph answers use."""
+    At most `threads` queries at once, apart from the threads that pages and dereferences run in, so that a queue
+    of slow queries never holds up a page; waiting for one counts toward the query's `timeout`.
+    """
 
-    def answer(
+    def __init__(
+        self,
+        store: GraphStore,
+        *,
+        max_rows: int = 0,
+        site_base: str | None = None,
+        threads: int = 4,
+        timeout: float = 30.0,
+    ) -> None:
+        self.store = store
+        self.max_rows = max_rows
+        self.site_base = site_base
+        """The site's base URI, whose prefixes and JSON-LD context graph answers use."""
+        self.threads = threads
+        self.timeout = timeout
+        self._limiter: anyio.CapacityLimiter | None = None
+
+    async def answer(
         self, operation: QueryOperation, *, accept: str | None, base_iri: str, allowed_services: Sequence[str] = ()
     ) -> Answer:
-        return answer_query(
+        if self._limiter is None:  # made on first use, inside the event loop
+            self._limiter = anyio.CapacityLimiter(self.threads)
+        ask = partial(
+            answer_query,
             self.store,
             operation,
             accept=accept,
@@ -48,9 +69,38 @@ class InlineQueries:
             max_rows=self.max_rows,
             site_base=self.site_base,
         )
+        with anyio.move_on_after(self.timeout) as waiting:
+            await self._limiter.acquire()
+        if waiting.cancelled_caught:
+            raise workers_busy(self.timeout)
+        try:
+            answer = await anyio.to_thread.run_sync(ask)
+        finally:
+            self._limiter.release()
+        return Answer(answer.media_type, _ReadInThreads(answer.chunks), truncated=answer.truncated)
 
     def start(self) -> None:
         """Nothing to start: the store is already open."""
 
     def close(self) -> None:
         """Nothing to let go of: the store belongs to whoever opened it."""
+
+
+class _ReadInThreads(AsyncIterator[bytes]):
+    """The chunks of a blocking iterator, each read in a thread; closing this closes it (which stops its
+    serialiser), even before the first chunk."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+
+    async def __anext__(self) -> bytes:
+        chunk = await anyio.to_thread.run_sync(next, self._chunks, None)
+        if chunk is None:
+            raise StopAsyncIteration
+        return chunk
+
+    async def aclose(self) -> None:
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(close)

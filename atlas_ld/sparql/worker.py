@@ -1,34 +1,37 @@
 """A query worker: a process that answers SPARQL queries over the embedded store opened read-only.
 
 It exists so that a query can be stopped: a Python thread cannot be killed, a process can, and its CPU is then
-really freed. The server sends a `QueryJob` down a pipe; the worker answers with a `Head` (media type, whether
-the row cap cut the result, the first part of the body), the other parts, then `END`, or with the `QueryError`
-that stopped it. A short answer is all in its `Head`: one message back per query. One job at a time; the server
-kills the worker at the query's deadline and starts another.
+really freed. The server sends a `QueryJob` over a socket (`atlas_ld.sparql.channel`); the worker answers with a
+`Head` (media type, whether the row cap cut the result) carrying the first part of the body, the other parts, the
+last one marked `END`, or with the `QueryError` that stopped it. A short answer is all in its `Head`: one message
+back per query. One job at a time; the server kills the worker at the query's deadline and starts another.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 
+from atlas_ld.sparql import channel
 from atlas_ld.sparql.answers import write_answer
 from atlas_ld.sparql.errors import QueryError, query_failed, store_unreadable
 from atlas_ld.sparql.operations import QueryOperation
 from atlas_ld.store.embedded import EmbeddedStore
 
+PART = "part"
+"""The head of a part of an answer after the first."""
 END = "end"
-"""The last message of a complete answer."""
+"""The head of the last part of a complete answer."""
 
-# An answer goes out in parts of this size, that of the pipe's buffer: each message costs the server a read of the
-# pipe and a thread hop, most answers then take one, and the worker stays a part or two ahead of its reader at most.
-_PART_BYTES = 64 << 10
+# An answer goes out in parts of at least this size: most answers then take one message, sent with its length, and
+# the worker stays a part or two ahead of its reader at most.
+_PART_BYTES = 1 << 20
 # How often a worker checks that the server that started it is still there.
 _ORPHAN_CHECK_SECONDS = 0.5
 # Opening the store again while a writer moves its files: how many times, and the first pause (then doubled).
@@ -48,40 +51,39 @@ class QueryJob:
 
 @dataclass(frozen=True)
 class Head:
-    """The answer's first message: what the response's headers say, and the first part of the body; `whole` when
-    that part is all of it (no other part and no `END` follow)."""
+    """The head of the answer's first message, whose body is the first part: what the response's headers say;
+    `whole` when that part is all of it (no other part follows)."""
 
     media_type: str
     truncated: bool
-    part: bytes
     whole: bool
 
 
-def serve_queries(connection: Connection, location: str) -> None:
-    """A worker's whole life: answer the jobs that come down `connection` until the server closes it."""
+def serve_queries(connection: socket.socket, location: str) -> None:
+    """A worker's whole life: answer the jobs that come over `connection` until the server closes it."""
     # Ctrl-C reaches the whole process group; the server decides when its workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_when_orphaned()
     store = EmbeddedStore(Path(location), read_only=True)
     while True:
         try:
-            job = connection.recv()
+            job, _ = channel.receive(connection)
         except (EOFError, OSError):
             return
         _answer(connection, store, job)
 
 
-def _answer(connection: Connection, store: EmbeddedStore, job: QueryJob) -> None:
+def _answer(connection: socket.socket, store: EmbeddedStore, job: QueryJob) -> None:
     parts = _Parts(connection)
     try:
         _write(store, job, parts)
     except QueryError as error:
-        connection.send(error)
+        channel.send(connection, error)
     except Exception as error:  # anything else is the store's failure, told to the client rather than hidden
         if parts.started:
-            connection.send(query_failed(f"The results could not be written to the end: {error}"))
+            channel.send(connection, query_failed(f"The results could not be written to the end: {error}"))
         else:
-            connection.send(query_failed(f"The store could not answer the query: {error}"))
+            channel.send(connection, query_failed(f"The store could not answer the query: {error}"))
     else:
         parts.end()
 
@@ -121,11 +123,11 @@ def _write(store: EmbeddedStore, job: QueryJob, parts: _Parts) -> None:
 
 
 class _Parts:
-    """The file pyoxigraph writes an answer to, in the worker's one thread: the answer goes down the pipe from there,
-    with no serialiser thread to hand it over, in parts of at least `_PART_BYTES`, the first in the `Head`. A full
+    """The file pyoxigraph writes an answer to, in the worker's one thread: the answer goes to the server from there,
+    with no serialiser thread to hand it over, in parts of at least `_PART_BYTES`, the first with the `Head`. A full
     part waits for the next write, which tells that it is not the last."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: socket.socket) -> None:
         self._connection = connection
         self._head: tuple[str, bool] | None = None
         self._part = bytearray()
@@ -149,20 +151,18 @@ class _Parts:
         self._part.clear()
 
     def end(self) -> None:
-        """Send what is left: the whole answer in its head, or the last part and `END`."""
+        """Send what is left: the whole answer with its `Head`, or the last part with `END`."""
         self._send(last=True)
 
     def _send(self, *, last: bool) -> None:
-        part = bytes(self._part)
-        self._part.clear()
         if not self.started:
             assert self._head is not None, "the answer's head comes before its first byte"
             self.started = True
-            self._connection.send(Head(*self._head, part, whole=last))
-            return
-        self._connection.send(part)
-        if last:
-            self._connection.send(END)
+            head: object = Head(*self._head, whole=last)
+        else:
+            head = END if last else PART
+        channel.send(self._connection, head, self._part)
+        self._part.clear()
 
 
 def _exit_when_orphaned() -> None:

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
 
-import anyio
 from fastapi import Depends, Request
 
 from atlas_ld.publish.describe import LabelCache
@@ -35,15 +34,6 @@ def store_of(request: Request) -> GraphStore:
 
 def queries_of(request: Request) -> QueryRunner:
     return request.app.state.queries  # type: ignore[no-any-return]
-
-
-def query_threads_of(request: Request) -> anyio.CapacityLimiter:
-    """The threads that may wait on query answers: a few, apart from the ones pages and dereferences run in, so
-    that a queue of slow queries never holds up a page. Made on first use, inside the app's event loop."""
-    state = request.app.state
-    if getattr(state, "query_threads", None) is None:
-        state.query_threads = anyio.CapacityLimiter(max(4, 2 * settings_of(request).query_workers))
-    return state.query_threads  # type: ignore[no-any-return]
 
 
 def settings_of(request: Request) -> Settings:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import anyio
 import httpx
 import pyoxigraph as ox
 import pytest
@@ -19,6 +20,7 @@ from support.liveserver import LiveServer, live_server, write_store
 from support.sample_graphs import BASE, SAMPLE_TRIG, TITLE_12523, TITLE_16323
 
 from atlas_ld.settings import Settings
+from atlas_ld.sparql.answers import Answer
 from atlas_ld.sparql.cache import CachedQueries
 from atlas_ld.sparql.endpoint import query_runner
 from atlas_ld.sparql.pool import WorkerPool
@@ -270,6 +272,12 @@ def test_the_embedded_store_gets_worker_processes_and_others_answer_inline(tmp_p
     # A store that bounds its own time (a remote server) is asked from the server process, capped all the same.
     inline = InlineQueries(store, max_rows=3)
     ranks = f"SELECT ?rank WHERE {{ ?thing <{BASE}def/rank> ?rank }} ORDER BY ?rank"
-    answer = inline.answer(QueryOperation(ranks, format="csv"), accept=None, base_iri=BASE + "sparql")
+
+    async def ask() -> tuple[Answer, bytes]:
+        answer = await inline.answer(QueryOperation(ranks, format="csv"), accept=None, base_iri=BASE + "sparql")
+        assert not isinstance(answer.chunks, tuple)
+        return answer, b"".join([chunk async for chunk in answer.chunks])
+
+    answer, body = anyio.run(ask)
     assert answer.media_type == "text/csv" and answer.truncated
-    assert b"".join(answer.chunks).decode().split() == ["rank", "0", "1", "2"]
+    assert body.decode().split() == ["rank", "0", "1", "2"]

@@ -242,14 +242,15 @@ def test_results_stream_whole(server: LiveServer) -> None:
     """40,000 solutions (several MB of JSON) arrive whole, sent in chunks rather than as one body."""
     query = (
         "SELECT ?i WHERE { VALUES ?a { 0 1 2 3 4 5 6 7 8 9 } VALUES ?b { 0 1 2 3 4 5 6 7 8 9 } "
-        "VALUES ?c { 0 1 2 3 4 5 6 7 8 9 } VALUES ?d { 0 1 2 3 } BIND(?a + 10 * ?b + 100 * ?c + 1000 * ?d AS ?i) }"
+        "VALUES ?c { 0 1 2 3 4 5 6 7 8 9 } VALUES ?d { " + " ".join(map(str, range(40))) + " } "
+        "BIND(?a + 10 * ?b + 100 * ?c + 1000 * ?d AS ?i) }"
     )
     with httpx.stream("GET", server.url + "/sparql", params={"query": query}) as response:
         assert response.headers.get("transfer-encoding") == "chunked"
         assert "content-length" not in response.headers
         body = response.read()
     values = {int(b["i"]["value"]) for b in json.loads(body)["results"]["bindings"]}
-    assert values == set(range(4000)) and len(json.loads(body)["results"]["bindings"]) == 4000
+    assert values == set(range(40_000)) and len(json.loads(body)["results"]["bindings"]) == 40_000
 
 
 # A billion solutions: minutes of work if nothing stopped it.

@@ -10,20 +10,16 @@ allow-list, so the server makes no request on a query's behalf.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
-import anyio
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from atlas_ld.media_types import HTML, RDF, RESULTS, prefers
 from atlas_ld.sparql.answers import Answer, perform_update
-from atlas_ld.sparql.errors import workers_busy
 from atlas_ld.web.dependencies import (
     queries_of,
-    query_threads_of,
     require_update_access,
     settings_of,
     store_of,
@@ -187,25 +183,14 @@ async def _dispatch(request: Request) -> Response:
         require_update_access(request)
         return await _update(request, operation)
     settings = settings_of(request)
-    ask = partial(
-        queries_of(request).answer,
+    answer = await queries_of(request).answer(
         operation,
         accept=request.headers.get("accept"),
         base_iri=_endpoint(request),
         allowed_services=settings.service_allowlist,
     )
-    threads = query_threads_of(request)
-    # Waiting for one of the query threads counts toward the query's time: past it, the client is told to retry.
-    with anyio.move_on_after(settings.query_timeout) as waiting:
-        await threads.acquire_on_behalf_of(request)
-    if waiting.cancelled_caught:
-        raise workers_busy(settings.query_timeout)
-    try:
-        answer = await anyio.to_thread.run_sync(ask)
-    finally:
-        threads.release_on_behalf_of(request)
     headers = _answer_headers(answer, settings.max_rows)
-    if isinstance(answer.chunks, tuple):  # whole already: nothing left to read in a thread
+    if isinstance(answer.chunks, tuple):  # whole already: nothing left to read
         return Response(b"".join(answer.chunks), media_type=answer.media_type, headers=headers)
     return ClosingStreamingResponse(answer.chunks, media_type=answer.media_type, headers=headers)
 
