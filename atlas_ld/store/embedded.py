@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import IO
@@ -11,6 +12,9 @@ import pyoxigraph as ox
 from atlas_ld.sparql.checks import names_dataset
 from atlas_ld.store.base import QueryResult, Term, ntriples, trig
 from atlas_ld.store.stamp import WriteStamp
+
+# Seconds between tries to open a read-only instance again: 155 ms in all.
+_REOPEN_PAUSES = (0.005, 0.01, 0.02, 0.04, 0.08, 0.0)
 
 
 class EmbeddedStore:
@@ -38,12 +42,19 @@ class EmbeddedStore:
 
     @property
     def _current(self) -> ox.Store:
-        """The engine; read-only, opened again after a write, or kept as it was while the files move."""
+        """The engine; read-only instances are opened again after a write.
+
+        Opening while the writer flushes or compacts can fail (its files move): it is tried again at once, a few
+        times, as the old instance would answer without the write just committed. Past the last try the old one
+        answers, and the next read tries again.
+        """
         if self.read_only and self._stamp.read() != self._seen:
-            try:
-                self.reopen()
-            except RuntimeError:  # opened while the writer compacted: the next read tries again
-                pass
+            for pause in _REOPEN_PAUSES:
+                try:
+                    self.reopen()
+                    break
+                except (OSError, RuntimeError):
+                    time.sleep(pause)
         return self._store
 
     def reopen(self) -> None:
