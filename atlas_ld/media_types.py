@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
@@ -93,6 +94,12 @@ def negotiate(
     `suffix` is a file extension without its dot. No Accept header, or one with nothing readable in it, means the
     first offer.
     """
+    return _negotiate(tuple(offers), accept, format, suffix)
+
+
+# Reading an Accept header takes tens of microseconds, and clients send the same few headers over and over.
+@lru_cache(maxsize=1024)
+def _negotiate(offers: tuple[Offer, ...], accept: str | None, format: str | None, suffix: str | None) -> Offer | None:
     for name in (format or "").split(","):
         named = _named(offers, name.split(";", 1)[0].strip().lower()) if name.strip() else None
         if named is not None:
