@@ -82,14 +82,15 @@ def ordinary_traffic(client: httpx.Client) -> list[tuple[str, int, float]]:
 
 
 def query_workers(server: LiveServer) -> set[int]:
-    """The server's query workers: the processes that its fork server forked."""
+    """The server's query workers: the live processes that its fork server forked (a killed one stays a zombie
+    until the fork server reaps it, a moment later)."""
     processes = server.processes()
     fork_servers = {
         pid
         for pid in processes
         if _parent(pid) == server.pid and b"multiprocessing.forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()
     }
-    return {pid for pid in processes if _parent(pid) in fork_servers}
+    return {pid for pid in processes if _parent(pid) in fork_servers and _state(pid) != "Z"}
 
 
 def _parent(pid: int) -> int:
@@ -97,6 +98,13 @@ def _parent(pid: int) -> int:
         return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError):
         return -1
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "gone"
 
 
 def test_a_runaway_query_is_stopped_while_the_others_flow(server: LiveServer) -> None:
