@@ -9,6 +9,7 @@ a new version never meets an old answer; the least recently used answers go firs
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Hashable, Sequence
@@ -23,6 +24,8 @@ from atlas_ld.sparql.errors import QueryError, workers_busy
 from atlas_ld.sparql.operations import QueryOperation
 from atlas_ld.sparql.runner import QueryRunner
 from atlas_ld.store.base import GraphStore
+
+log = logging.getLogger(__name__)
 
 _WARM_CHECK_SECONDS = 2.0
 # The ready queries hold no relative IRI, so the base they are warmed with is not part of their key.
@@ -164,8 +167,8 @@ class CachedQueries:
                         if not isinstance(answer.chunks, tuple):
                             async for _ in answer.chunks:
                                 pass
-                    except Exception:  # noqa: BLE001 - warming is a courtesy: a query that fails is computed when asked
-                        continue
+                    except Exception as error:  # noqa: BLE001 - a courtesy: one that fails is computed when asked
+                        log.debug("ready query not warmed: %s", error)
             await anyio.sleep(_WARM_CHECK_SECONDS)
 
 

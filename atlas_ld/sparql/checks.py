@@ -196,7 +196,7 @@ def _nodes(tree: Any, name: str) -> Iterator[CompValue]:
 
 def _field(node: CompValue, key: str) -> Any:
     """A node's value for `key`, or None (CompValue.get answers a missing key with the key itself)."""
-    return node[key] if key in node else None
+    return node[key] if key in node else None  # noqa: SIM401 - see above
 
 
 def _prefixes(tree: Any) -> dict[str, str | None]:

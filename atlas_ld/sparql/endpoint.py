@@ -3,8 +3,8 @@
 Over the embedded store, queries run in worker processes that are killed at the deadline (`WorkerPool`): the
 only way to stop a query that pyoxigraph is computing. A store reached over the network (a remote SPARQL
 server) stops its own work: it is given the deadline as its request timeout, and its queries are answered in
-threads of the server process (`InlineQueries`). Both cap the rows at `max_rows`; their answers are kept until the store's
-next write (`CachedQueries`).
+threads of the server process (`InlineQueries`). Both cap the rows at `max_rows`; their answers are kept until
+the store's next write (`CachedQueries`).
 """
 
 from __future__ import annotations

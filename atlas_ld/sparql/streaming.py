@@ -71,7 +71,7 @@ def serialised(write: Callable[[IO[bytes]], object]) -> Iterator[bytes]:
             pipe.put(_END)
         except BrokenPipeError:
             pass
-        except BaseException as error:  # handed to the reader, which re-raises it in the request's context
+        except BaseException as error:  # noqa: BLE001 - handed to the reader, which raises it in the request
             _release_locals(error)
             try:
                 pipe.put(error)

@@ -79,7 +79,7 @@ def _answer(connection: socket.socket, store: EmbeddedStore, job: QueryJob) -> N
         _write(store, job, parts)
     except QueryError as error:
         channel.send(connection, error)
-    except Exception as error:  # anything else is the store's failure, told to the client rather than hidden
+    except Exception as error:  # noqa: BLE001 - the store's failure, told to the client rather than hidden
         if parts.started:
             channel.send(connection, query_failed(f"The results could not be written to the end: {error}"))
         else:

@@ -604,6 +604,6 @@ def test_query_checks_from_many_threads_in_a_fresh_process() -> None:
     """The endpoint checks requests from a thread pool as soon as it starts; the grammar must not trip over that."""
     root = ROOT
     run = subprocess.run(
-        [sys.executable, "-c", CONCURRENT_CHECKS], capture_output=True, text=True, timeout=120, cwd=root
+        [sys.executable, "-c", CONCURRENT_CHECKS], check=False, capture_output=True, text=True, timeout=120, cwd=root
     )
     assert run.returncode == 0, run.stderr[-2000:]
