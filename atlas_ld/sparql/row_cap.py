@@ -1,10 +1,10 @@
 """The row cap (`max_rows`): a query's answer stops after so many rows, and whether it was cut is known up front.
 
 Headers go out before the body, so a cut answer can only say so in its headers if the cap is applied before the
-first byte: the rows are read off the engine, up to the cap plus one, into a spool (memory up to a few MiB, a
-temporary file beyond), and the serialiser reads them back from there. pyoxigraph builds result sets only by
-parsing, so the spool holds the rows in syntaxes it reads back lazily (SPARQL TSV results, N-Triples), and the
-answer is still written by pyoxigraph's own serialisers; memory stays bounded whatever the cap.
+first byte: the rows are written by pyoxigraph's own serialiser, in syntaxes with one row per line (SPARQL TSV
+results, N-Triples), into a spool (memory up to a few MiB, a temporary file beyond) that counts their line breaks
+and stops the engine at the first byte past the cap. pyoxigraph reads the spool back lazily and writes the answer
+in the format asked for; no row passes through Python, and memory stays bounded whatever the cap.
 
 >>> store = ox.Store()
 >>> store.extend([ox.Quad(ox.NamedNode(f"urn:s{i}"), ox.NamedNode("urn:p"), ox.Literal(f"{i}")) for i in range(3)])
@@ -17,8 +17,9 @@ False
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Generic, TypeVar
 
@@ -41,43 +42,62 @@ class Capped(Generic[T]):
 def cap_solutions(solutions: ox.QuerySolutions, max_rows: int) -> Capped[ox.QuerySolutions]:
     """The first `max_rows` solutions of a SELECT, as a result set that pyoxigraph serialises like the original."""
     spool = _spool()
-    spool.write(_tsv_line(str(variable) for variable in solutions.variables).encode())
-    truncated = _fill(spool, (_tsv_line(_term(value) for value in solution) for solution in solutions), max_rows)
+    lines = _Lines(spool, max_rows + 1)  # the variables' line, then the rows
+    with contextlib.suppress(_Full):
+        solutions.serialize(lines, ox.QueryResultsFormat.TSV)
     spool.seek(0)
     capped = ox.parse_query_results(spool, ox.QueryResultsFormat.TSV)
     assert isinstance(capped, ox.QuerySolutions)  # a TSV head of variables always reads as solutions
-    return Capped(capped, truncated)
+    return Capped(capped, lines.more)
 
 
 def cap_triples(triples: ox.QueryTriples, max_rows: int) -> Capped[Iterator[ox.Triple]]:
     """The first `max_rows` triples of a CONSTRUCT or DESCRIBE, for `pyoxigraph.serialize`."""
     spool = _spool()
-    truncated = _fill(spool, (f"{triple} .\n" for triple in triples), max_rows)
+    lines = _Lines(spool, max_rows)
+    with contextlib.suppress(_Full):
+        triples.serialize(lines, ox.RdfFormat.N_TRIPLES)
     spool.seek(0)
-    return Capped((quad.triple for quad in ox.parse(spool, ox.RdfFormat.N_TRIPLES)), truncated)
+    return Capped((quad.triple for quad in ox.parse(spool, ox.RdfFormat.N_TRIPLES)), lines.more)
 
 
 def _spool() -> IO[bytes]:
     return tempfile.SpooledTemporaryFile(max_size=_SPOOL_MEMORY, prefix="atlas-ld-rows-")
 
 
-def _fill(spool: IO[bytes], lines: Iterable[str], max_rows: int) -> bool:
-    """Write up to `max_rows` lines; True if there was at least one more."""
-    for count, line in enumerate(lines):
-        if count == max_rows:
-            return True
-        spool.write(line.encode())
-    return False
+class _Full(Exception):
+    """Raised into the serialiser at the first byte past the cap, which stops it (and the query)."""
 
 
-def _tsv_line(cells: Iterable[str]) -> str:
-    return "\t".join(cells) + "\n"
+class _Lines:
+    """The file a serialiser writes to: the first `limit` lines go to `output`; `more` tells that a byte came
+    after them."""
 
+    def __init__(self, output: IO[bytes], limit: int) -> None:
+        self._output = output
+        self._left = limit
+        self.more = False
 
-def _term(value: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
-    """A term in SPARQL TSV: its N-Triples form (tabs and newlines escaped), empty when unbound."""
-    if value is None:
-        return ""
-    if isinstance(value, ox.Triple):
-        return f"<<( {value} )>>"
-    return str(value)
+    def write(self, data: bytes) -> int:
+        if not data:
+            return 0
+        if self._left == 0:
+            self.more = True
+            raise _Full
+        breaks = data.count(b"\n")
+        if breaks < self._left:
+            self._left -= breaks
+            self._output.write(data)
+            return len(data)
+        end = -1
+        for _ in range(self._left):
+            end = data.index(b"\n", end + 1)
+        self._output.write(data[: end + 1])
+        self._left = 0
+        if end + 1 < len(data):
+            self.more = True
+            raise _Full
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to do: the spool is read back once the serialiser is done."""
