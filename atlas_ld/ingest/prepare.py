@@ -22,7 +22,7 @@ from atlas_ld.parse import read_page
 from atlas_ld.publish.dump_feed import FedBatch, fed_batch
 from atlas_ld.publish.dumps import FORMATS
 from atlas_ld.records import PageError, ProjectRecord
-from atlas_ld.store.base import ntriples
+from atlas_ld.store.base import NTriples, ntriples
 from atlas_ld.uris import UriScheme
 from atlas_ld.validation.shacl import ValidationReport, Violation, validate_graphs
 from atlas_ld.vocab import prefixes
@@ -36,7 +36,7 @@ class MappedGraph:
 
     prj_id: int
     file: str
-    triples: list[ox.Triple]  # the project's named graph
+    triples: Sequence[ox.Triple]  # the project's named graph
     shared: list[ox.Triple] = field(default_factory=list)  # its descriptions of shared resources
 
     @property
@@ -50,7 +50,8 @@ class MappedGraph:
 
     def __setstate__(self, state: tuple[int, str, str, str]) -> None:
         self.prj_id, self.file, own, shared = state
-        self.triples = [quad.triple for quad in ox.parse(own, ox.RdfFormat.N_TRIPLES)]
+        # The project's own triples are stored and digested as they are, and made into terms only if asked for.
+        self.triples = NTriples(own)
         self.shared = [quad.triple for quad in ox.parse(shared, ox.RdfFormat.N_TRIPLES)]
 
 

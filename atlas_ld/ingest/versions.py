@@ -14,7 +14,7 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from atlas_ld.store.base import GraphStore
+from atlas_ld.store.base import GraphStore, NTriples
 from atlas_ld.store.history import History, content_digest
 from atlas_ld.uris import UriScheme
 from atlas_ld.vocab import PROV
@@ -29,11 +29,7 @@ def stored_graph(store: GraphStore, graph: str) -> bytes:
     return out.getvalue()
 
 
-def _triples(data: bytes) -> list[ox.Triple]:
-    return [q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES)]
-
-
-def _published_at(triples: list[ox.Triple], graph: str) -> datetime | None:
+def _published_at(triples: Sequence[ox.Triple], graph: str) -> datetime | None:
     """When a stored graph was made, as its own provenance says: the date of a version kept from before history."""
     for t in triples:
         if t.subject.value == graph and t.predicate == PROV.generatedAtTime:
@@ -45,7 +41,7 @@ def _published_at(triples: list[ox.Triple], graph: str) -> datetime | None:
 
 
 def plan_versions(
-    store: GraphStore, history: History, uris: UriScheme, graphs: dict[int, list[ox.Triple]], stamp: datetime
+    store: GraphStore, history: History, uris: UriScheme, graphs: dict[int, Sequence[ox.Triple]], stamp: datetime
 ) -> list[Change]:
     """The history changes that storing `graphs` (project id → its new triples) makes, read before the store is
     written; apply them once it is, with `apply_versions`."""
@@ -58,7 +54,7 @@ def plan_versions(
             continue
         graph = uris.project_graph(prj_id)
         old = stored_graph(store, graph)
-        old_triples = _triples(old)
+        old_triples = NTriples(old.decode())
         if old_triples and content_digest(old_triples, activity) == digest:
             if prj_id in current:
                 changes.append(lambda h, i=prj_id, d=digest: h.repair(i, d))
@@ -91,5 +87,5 @@ def withdraw(store: GraphStore, history: History, uris: UriScheme, ids: Collecti
     with history.batch():
         for prj_id in gone:
             old = olds[prj_id]
-            history.withdraw(prj_id, stamp, old, old_since=_published_at(_triples(old), uris.project_graph(prj_id)))
+            history.withdraw(prj_id, stamp, old, old_since=_published_at(NTriples(old.decode()), uris.project_graph(prj_id)))
     return gone

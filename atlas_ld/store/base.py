@@ -7,9 +7,9 @@ app knowing which.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Any, Protocol
 
 import pyoxigraph as ox
 
@@ -92,8 +92,37 @@ class GraphStore(Protocol):
         killing the process; None for a store that stops its own work when a request times out (a server)."""
 
 
+class NTriples(Sequence[ox.Triple]):
+    """Triples kept as the N-Triples lines they came in (a batch from a worker process, a graph read from the
+    store), made into terms only when one is asked for: `ntriples`, and so the store's loaders and the history's
+    digests, take the lines as they are."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._terms: list[ox.Triple] | None = None
+
+    def _triples(self) -> list[ox.Triple]:
+        if self._terms is None:
+            self._terms = [quad.triple for quad in ox.parse(self.text, ox.RdfFormat.N_TRIPLES)]
+        return self._terms
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._triples()[index]
+
+    def __len__(self) -> int:
+        return len(self._triples())
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return iter(self._triples())
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
 def ntriples(triples: Iterable[ox.Triple]) -> str:
     """Triples as N-Triples lines: written by pyoxigraph, so valid in TriG and in SPARQL's INSERT / DELETE DATA."""
+    if isinstance(triples, NTriples):
+        return triples.text
     return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
 
 

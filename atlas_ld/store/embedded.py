@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -91,10 +91,10 @@ class EmbeddedStore:
         # SPARQL update, but it cannot remove anything: graphs already in the store go through an update that
         # deletes and inserts only what changed (on re-ingest, little more than the provenance's time stamp).
         # In bulk mode, new graphs skip the transaction: the bulk loader is faster still.
-        replacing = {g: list(triples) for g, triples in graphs.items()}
+        replacing = {g: triples if isinstance(triples, Sequence) else list(triples) for g, triples in graphs.items()}
         adding = {g: added for g, triples in (add or {}).items() if (added := list(triples))}
         for g in adding.keys() & replacing.keys():
-            replacing[g] += adding.pop(g)
+            replacing[g] = [*replacing[g], *adding.pop(g)]
         if not replacing and not adding:
             return
         stored = {g for g in replacing if self._store.contains_named_graph(ox.NamedNode(g))}
@@ -168,9 +168,9 @@ class EmbeddedStore:
 
 def changes_update(
     store: ox.Store,
-    replacing: Mapping[str, list[ox.Triple]],
+    replacing: Mapping[str, Sequence[ox.Triple]],
     stored: set[str],
-    adding: Mapping[str, list[ox.Triple]],
+    adding: Mapping[str, Sequence[ox.Triple]],
 ) -> str:
     """A SPARQL update that turns the `stored` graphs into `replacing`'s, inserts the others, and adds `adding`.
 

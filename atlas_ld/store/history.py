@@ -48,8 +48,9 @@ CREATE TABLE IF NOT EXISTS versions (
 """
 _TIME = "%Y-%m-%dT%H:%M:%S.%fZ"  # sorts as times do
 _PROV = "http://www.w3.org/ns/prov#"
-# What changes with every ingest of the same page, and so must not make a new version: the times and the activity.
-_VOLATILE = frozenset({_PROV + "generatedAtTime", _PROV + "endedAtTime", _PROV + "wasGeneratedBy"})
+# What changes with every ingest of the same page, and so must not make a new version: the times and the activity
+# (predicates as N-Triples writes them).
+_VOLATILE = frozenset(f"<{_PROV}{name}>" for name in ("generatedAtTime", "endedAtTime", "wasGeneratedBy"))
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,13 @@ class Version:
 
 def content_digest(triples: Iterable[ox.Triple], activity_prefix: str) -> str:
     """What a project graph says, as a digest that the ingest time, its activity and the fetch time leave alone: the
-    same page ingested twice gives the same digest, so that it makes no new version."""
+    same page ingested twice gives the same digest, so that it makes no new version. Read from the N-Triples lines
+    (one a triple: a triple's line starts with its subject, then its predicate), which `NTriples` keeps as they came."""
+    activity = "<" + activity_prefix
     lines = sorted(
-        ntriples([t])
-        for t in triples
-        if t.predicate.value not in _VOLATILE and not str(t.subject).startswith("<" + activity_prefix)
+        line
+        for line in ntriples(triples).splitlines(keepends=True)
+        if not line.startswith(activity) and line.split(" ", 2)[1] not in _VOLATILE
     )
     return hashlib.sha256("".join(lines).encode()).hexdigest()
 
