@@ -29,8 +29,9 @@ PARTS_FOLDER = ".parts"
 # Measured on 20,000 projects: a bucket of 200 takes ~1.2 s to rewrite in all four formats (1,000: ~5 s), with
 # 100 parts a format (50: 400 parts, dumps 0.7% larger).
 PART_SIZE = 200
-# Level 6 is zlib's default: most of the size gain of level 9 at a fraction of its time.
-GZIP_LEVEL = 6
+# Level 4, measured on the dumps of the synthetic corpus: 45% less time than zlib's default (6), 11% more bytes
+# (level 1: 64% less time, 31% more bytes). The dumps are written as the pages are ingested, on the same cores.
+GZIP_LEVEL = 4
 
 _BUCKET_PART = re.compile(r"(\d+)\.gz")
 _GRAPH_PART = re.compile(r"g-[0-9a-f]{16}\.gz")

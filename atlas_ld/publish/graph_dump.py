@@ -35,16 +35,22 @@ class GraphSource(Protocol):
 
 class GraphsInMemory:
     """Graphs held in memory, written as the store writes its own; a triple given twice is written once, as the
-    store, a set, holds it once."""
+    store, a set, holds it once. A graph's N-Triples are kept once written: N-Quads fragments are made of them."""
 
     def __init__(self, graphs: Mapping[str, Iterable[ox.Triple]]) -> None:
-        self._graphs = graphs
+        self._graphs = {graph: list(dict.fromkeys(triples)) for graph, triples in graphs.items()}
+        self._ntriples: dict[str, bytes] = {}
 
     def dump(
         self, output: IO[bytes], format: ox.RdfFormat, *, graph: str, prefixes: Mapping[str, str] | None = None
     ) -> None:
-        triples = dict.fromkeys(self._graphs.get(graph, ()))
-        ox.serialize(triples, output, format, prefixes=dict(prefixes) if prefixes else None)  # type: ignore[arg-type]
+        triples = self._graphs.get(graph, [])
+        if format != ox.RdfFormat.N_TRIPLES:
+            ox.serialize(triples, output, format, prefixes=dict(prefixes) if prefixes else None)  # type: ignore[arg-type]
+            return
+        if graph not in self._ntriples:
+            self._ntriples[graph] = ox.serialize(triples, format=format) or b""
+        output.write(self._ntriples[graph])
 
 
 def write_graphs(
