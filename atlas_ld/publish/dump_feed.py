@@ -21,7 +21,6 @@ The folder is emptied when a feed starts, and the marks of `dump_stale` cover a 
 
 from __future__ import annotations
 
-import gzip
 import io
 import os
 import shutil
@@ -32,9 +31,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from atlas_ld.publish.dump_parts import (
-    GZIP_LEVEL,
     Layout,
     bucket_of,
+    compressing,
     graph_part,
     parts_folder,
 )
@@ -88,8 +87,7 @@ def _fed(
 
 def _member(source: GraphsInMemory, rdf_format: ox.RdfFormat, graphs: list[str], prefixes: Mapping[str, str] | None) -> bytes:
     out = io.BytesIO()
-    # mtime=0, as the parts read from the store: no time in the header.
-    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) as zipped:
+    with compressing(out) as zipped:
         write_graphs(source, zipped, rdf_format, graphs, prefixes)  # type: ignore[arg-type]
     return out.getvalue()
 

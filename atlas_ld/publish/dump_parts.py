@@ -40,6 +40,12 @@ _PROJECT_GRAPH = re.compile(r".*/graph/project/(\d+)")
 ProjectId = Callable[[str], int | None]
 
 
+def compressing(output: IO[bytes]) -> gzip.GzipFile:
+    """A gzip member written into `output`, the same bytes for the same content: no time and no file name in its
+    header (gzip would take the name of the temporary file that `output` may be)."""
+    return gzip.GzipFile("", "wb", GZIP_LEVEL, output, mtime=0)
+
+
 def parts_folder(dumps_dir: Path) -> Path:
     return dumps_dir / PARTS_FOLDER
 
@@ -142,11 +148,7 @@ class FormatParts:
                     part.unlink(missing_ok=True)
 
     def _write(self, name: str, store: GraphStore, graphs: list[str]) -> None:
-        # mtime=0 keeps the gzip header free of the dump time: the same graphs give the same bytes.
-        with (
-            replacing(self._path(name)) as out,
-            gzip.GzipFile(fileobj=out, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) as zipped,
-        ):
+        with replacing(self._path(name)) as out, compressing(out) as zipped:
             write_graphs(store, zipped, self.rdf_format, graphs, self.prefixes)  # type: ignore[arg-type]
 
     def _path(self, name: str) -> Path:

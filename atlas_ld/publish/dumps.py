@@ -13,7 +13,6 @@ flat whatever the size of the graph.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,10 +24,10 @@ import pyoxigraph as ox
 
 from atlas_ld.publish.dump_feed import DumpFeed
 from atlas_ld.publish.dump_parts import (
-    GZIP_LEVEL,
     FormatParts,
     Layout,
     bucket_of,
+    compressing,
     parts_folder,
     project_id_of,
 )
@@ -62,8 +61,7 @@ def dump_store(store: GraphStore, output: IO[bytes], format_name: str, *, compre
     if not compressed:
         _write(store, output, rdf_format)
         return
-    # mtime=0 keeps the gzip header free of the dump time: the same store gives the same bytes.
-    with gzip.GzipFile(fileobj=output, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) as zipped:
+    with compressing(output) as zipped:  # the same store gives the same bytes
         _write(store, zipped, rdf_format)  # type: ignore[arg-type]
 
 
