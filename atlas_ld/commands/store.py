@@ -77,7 +77,7 @@ def ingest_command(
         ),
     ] = None,
     dumps: Annotated[
-        bool, typer.Option(metavar=FLAG, help="Refresh the gzipped dumps in DIR/dumps/ afterwards.")
+        bool, typer.Option(metavar=FLAG, help="Write the gzipped dumps in DIR/dumps/ too.")
     ] = True,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", metavar=FLAG, help="List every warning.")] = False,
 ) -> None:

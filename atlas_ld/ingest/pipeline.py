@@ -4,7 +4,8 @@ A page that cannot be read is reported (file and line) and skipped; a record tha
 written to `rejected/` with its reasons, and the last good version of that project stays in the store. Neither
 stops the run nor touches the other projects. Each batch of projects is written in one transaction (its project graphs
 replaced, its descriptions of shared resources added to the shared graph), while the next batches are prepared
-(parsed, mapped, validated) in this process or in worker processes.
+(parsed, mapped, validated, and written as parts of the dumps: `publish.dump_feed`) in this process or in worker
+processes. A first load into an empty embedded store goes through the bulk loader instead (`store.first_load`).
 """
 
 from __future__ import annotations
