@@ -87,5 +87,6 @@ def withdraw(store: GraphStore, history: History, uris: UriScheme, ids: Collecti
     with history.batch():
         for prj_id in gone:
             old = olds[prj_id]
-            history.withdraw(prj_id, stamp, old, old_since=_published_at(NTriples(old.decode()), uris.project_graph(prj_id)))
+            since = _published_at(NTriples(old.decode()), uris.project_graph(prj_id))
+            history.withdraw(prj_id, stamp, old, old_since=since)
     return gone

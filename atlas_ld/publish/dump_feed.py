@@ -85,7 +85,9 @@ def _fed(
     return fed
 
 
-def _member(source: GraphsInMemory, rdf_format: ox.RdfFormat, graphs: list[str], prefixes: Mapping[str, str] | None) -> bytes:
+def _member(
+    source: GraphsInMemory, rdf_format: ox.RdfFormat, graphs: list[str], prefixes: Mapping[str, str] | None
+) -> bytes:
     out = io.BytesIO()
     with compressing(out) as zipped:
         write_graphs(source, zipped, rdf_format, graphs, prefixes)  # type: ignore[arg-type]

@@ -55,7 +55,8 @@ class FirstLoad:
         """Around an ingest: when `store` is an empty embedded store and `history` holds nothing, its new graphs
         go through the bulk loader meanwhile, under the mark; yields whether they do. The mark stays if the block
         raises: what went in is incomplete."""
-        if not isinstance(store, EmbeddedStore) or not store.is_empty() or (history is not None and not history.is_empty()):
+        empty = isinstance(store, EmbeddedStore) and store.is_empty() and (history is None or history.is_empty())
+        if not empty:
             yield False
             return
         self.mark.parent.mkdir(parents=True, exist_ok=True)

@@ -148,7 +148,9 @@ def test_a_page_read_again_in_a_later_batch_leaves_its_bucket_to_the_store(
     assert published.report.bulk_loaded
     assert buckets_read(published) == {bucket_of(twice)}
     assert_dumps_say_what_the_store_holds(published, tmp_path / "rebuilt")
-    titles = [q.object.value for q in dump_quads(published.data.dumps / "atlas.nq.gz") if q.subject == ox.NamedNode(URIS.project(twice)) and q.predicate.value.endswith("/title")]
+    project = ox.NamedNode(URIS.project(twice))
+    dumped = dump_quads(published.data.dumps / "atlas.nq.gz")
+    titles = [q.object.value for q in dumped if q.subject == project and q.predicate.value.endswith("/title")]
     assert len(titles) == 1 and titles[0].startswith("Revu : ")
 
 

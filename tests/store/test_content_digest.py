@@ -25,9 +25,8 @@ VOLATILE = {f"http://www.w3.org/ns/prov#{name}" for name in ("generatedAtTime", 
 
 
 def digest_one_triple_at_a_time(triples: list[ox.Triple]) -> str:
-    lines = sorted(
-        ntriples([t]) for t in triples if t.predicate.value not in VOLATILE and not str(t.subject).startswith("<" + ACTIVITY)
-    )
+    kept = [t for t in triples if t.predicate.value not in VOLATILE and not str(t.subject).startswith("<" + ACTIVITY)]
+    lines = sorted(ntriples([t]) for t in kept)
     return hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
