@@ -245,8 +245,9 @@ def render(f: Figures) -> str:
     if f.dumps:
         nq, native = f.dumps["nquads"], f.native_dump
         lines.append(
-            f"| `atlas-ld dump` ≤ {GOAL_DUMP_RATIO:.0f}× pyoxigraph's own dump (N-Quads) | {nq['wall'] / native['wall']:.2f}× "
-            f"({nq['wall']:.1f} s vs {native['wall']:.1f} s) | {_verdict(nq['wall'] <= GOAL_DUMP_RATIO * native['wall'])} |"
+            f"| `atlas-ld dump` ≤ {GOAL_DUMP_RATIO:.0f}× pyoxigraph's own dump (N-Quads) "
+            f"| {nq['wall'] / native['wall']:.2f}× ({nq['wall']:.1f} s vs {native['wall']:.1f} s) "
+            f"| {_verdict(nq['wall'] <= GOAL_DUMP_RATIO * native['wall'])} |"
         )
     lines += [
         "",
@@ -282,9 +283,8 @@ def render(f: Figures) -> str:
          f"countries {ing['counts']['countries']:,}, triples {ing['counts']['triples']:,}."),
     ]
     if f.traced:
-        kinds = f.traced["warning_kinds"].items()
-        lines += ["", f"Most frequent warnings ({f.traced_pages:,}-page run): "
-                  + (", ".join(f"{count:,} × “{kind.strip()}”" for kind, count in kinds) or "none") + "."]  # fmt: skip
+        kinds = ", ".join(f"{count:,} × “{kind.strip()}”" for kind, count in f.traced["warning_kinds"].items())
+        lines += ["", f"Most frequent warnings ({f.traced_pages:,}-page run): {kinds or 'none'}."]
     native = f.native_dump
     lines += [
         "",
@@ -292,8 +292,9 @@ def render(f: Figures) -> str:
         "",
         (f"- `Store.dump` of the ingested store as N-Quads: {native['wall']:.1f} s, {native['bytes'] / MB:,.0f} MB, "
          f"peak RSS {native['peak_rss'] / MB:,.0f} MB."),
-        (f"- `Store.bulk_load` of that N-Quads file into an empty store: {bulk['wall']:.1f} s "
-         f"({bulk['quads'] / bulk['wall']:,.0f} quads/s), peak RSS {bulk['peak_rss'] / MB:,.0f} MB."),
+        (f"- `Store.bulk_load` of that N-Quads file into an empty store, the better of two runs: "
+         f"{bulk['wall']:.1f} s ({bulk['quads'] / bulk['wall']:,.0f} quads/s), "
+         f"peak RSS {bulk['peak_rss'] / MB:,.0f} MB."),
         "",
     ]
     if f.dumps:
@@ -351,7 +352,7 @@ def plot(path: Path, f: Figures) -> None:
         axis.text(value, y, f" {value:.1f} s" + (f" ({value / bulk:.2f}×)" if y else ""), va="center", fontsize=8)
     axis.set_xlabel("wall time (s)")
     axis.set_xlim(0, max(ing["wall"], GOAL_BULK_RATIO * bulk) * 1.25)
-    axis.set_title(f"{f.pages:,} pages: atlas-ld ingest, dumps included, against the bulk load of its quads", fontsize=9)
+    axis.set_title(f"{f.pages:,} pages: atlas-ld ingest, dumps included, and the bulk load of its quads", fontsize=9)
     axis.legend(fontsize=7, loc="lower right")
     figure.tight_layout()
     figure.savefig(path, dpi=120)
@@ -401,7 +402,7 @@ def main() -> None:
     step("pyoxigraph Store.dump")
     figures.native_dump = (_in_fresh_process if args.ingest_only else _best_of_two)(measure_native_dump, data, nquads)
     step("pyoxigraph Store.bulk_load")
-    figures.bulk_load = _in_fresh_process(measure_bulk_load, nquads, out / "bulk-store")
+    figures.bulk_load = _best_of_two(measure_bulk_load, nquads, out / "bulk-store")
     shutil.rmtree(out / "bulk-store", ignore_errors=True)
     if not args.ingest_only:
         _measure_dumps(figures, out, data, small_data)
