@@ -7,13 +7,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import islice
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
 import rdflib
 from pyshacl import validate
-from pyshacl.graph_abstraction import OxigraphDataGraph
+from pyshacl.graph_abstraction import OxigraphDataGraph, to_ox, to_rdf
 from rdflib.namespace import SH
 
 from atlas_ld.bundled import shapes_file
@@ -137,14 +137,54 @@ def _hoist_property_shapes(graph: rdflib.Graph) -> None:
 
 
 class _BatchGraph(OxigraphDataGraph):
-    """pyshacl's view of an in-memory Oxigraph store, never empty.
+    """pyshacl's view of an in-memory Oxigraph store, never empty, answering lookups from an index per predicate.
 
     pyshacl writes `data_graph or shapes_graph` for every result it reports, and the truth value of a store is
     its length: a COUNT over the whole batch, per result. A batch is never empty, so say so.
+
+    pyshacl looks a path up once per focus node and shape (a hundred thousand times a batch), and each lookup
+    converted its terms between pyoxigraph and rdflib: most of the time of validation. The batch does not change
+    while it is validated (no inference), so the triples of a predicate are read and converted once, the first
+    time it is asked about, and each term is converted once.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._by_predicate: dict[object, tuple[dict[object, list[object]], dict[object, list[object]]]] = {}
+        self._terms: dict[object, object] = {}
 
     def __bool__(self) -> bool:
         return True
+
+    def objects(self, subject: Any, predicate: Any, unique: bool = False) -> Iterator[Any]:
+        if isinstance(subject, (list, tuple)) or predicate is None or subject is None or self.locked_context:
+            return super().objects(subject, predicate, unique=unique)
+        return iter(self._index(predicate)[0].get(subject, ()))
+
+    def subjects(self, predicate: Any, object_: Any, unique: bool = False) -> Iterator[Any]:
+        if isinstance(object_, (list, tuple)) or predicate is None or object_ is None or self.locked_context:
+            return super().subjects(predicate, object_, unique=unique)
+        return iter(self._index(predicate)[1].get(object_, ()))
+
+    def _index(self, predicate: Any) -> tuple[dict[object, list[object]], dict[object, list[object]]]:
+        # pyshacl reads the union of the graphs (the batch is all in the default graph, so it is the same).
+        graph = None if self._default_union else ox.DefaultGraph()
+        found = self._by_predicate.get((predicate, graph is None))
+        if found is None:
+            by_subject: dict[object, list[object]] = defaultdict(list)
+            by_object: dict[object, list[object]] = defaultdict(list)
+            for quad in self.impl.quads_for_pattern(None, to_ox(predicate), None, graph):
+                subject, object_ = self._term(quad.subject), self._term(quad.object)
+                by_subject[subject].append(object_)
+                by_object[object_].append(subject)
+            found = self._by_predicate[(predicate, graph is None)] = (dict(by_subject), dict(by_object))
+        return found
+
+    def _term(self, term: object) -> object:
+        converted = self._terms.get(term)
+        if converted is None:
+            converted = self._terms[term] = to_rdf(term)
+        return converted
 
 
 def _shacl(triples_lists: Iterable[Iterable[ox.Triple]], shapes: rdflib.Graph) -> rdflib.Graph:

@@ -72,6 +72,18 @@ def test_a_negative_amount_is_caught(graph_12523: Triples, uris: UriScheme) -> N
     assert violations_of(faulty, uris) == [(12523, obs, atlas.amount.value, "Violation")]
 
 
+def test_a_class_given_as_text_is_reported_not_a_crash(graph_12523: Triples, uris: UriScheme) -> None:
+    """A literal as a node's type has no superclasses to look up: the validator reports the node's missing class
+    (pyshacl's own store adapter raised a TypeError there, and the whole batch had to be narrowed down)."""
+    project = ox.NamedNode(uris.project(12523))
+    faulty = [t for t in graph_12523 if not (t.subject == project and t.predicate == RDF.type)]
+    faulty.append(ox.Triple(project, RDF.type, ox.Literal("Projet")))
+    report = validate_graphs({12523: faulty}, uris)
+    assert report.rejected_ids() == {12523}
+    missing_class = [v for v in report.violations if v.message == "Value does not have class atlas:Project"]
+    assert missing_class and {v.prj_id for v in missing_class} == {12523}, report.format()
+
+
 def test_a_missing_title_is_caught(graph_12523: Triples, uris: UriScheme) -> None:
     report = validate_graphs({12523: without(graph_12523, DCTERMS.title, uris.project(12523))}, uris)
     assert [(v.prj_id, v.focus_node, v.path) for v in report.violations] == [
