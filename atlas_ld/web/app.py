@@ -42,11 +42,18 @@ from atlas_ld.web.routes import (
     void,
 )
 from atlas_ld.web.routes.sparql import TRUNCATED
-from atlas_ld.web.views.index_warmer import IndexWarmer
+from atlas_ld.web.sparql_lane import ErrorHandler, SparqlLane
 from atlas_ld.web.views.browse import Browser
+from atlas_ld.web.views.index_warmer import IndexWarmer
 
 # What a script on another origin may read of a query's answer: the row cap's mark, why it is there, when to retry.
 _QUERY_HEADERS = (TRUNCATED, "Warning", "Retry-After")
+_ERROR_HANDLERS: dict[type[Exception], ErrorHandler] = {
+    HTTPException: handle_http_error,
+    QueryError: handle_query_error,
+    StoreUnavailable: handle_store_error,
+    StoreRefused: handle_store_error,
+}
 
 
 def create_app(settings: Settings, store: GraphStore) -> FastAPI:
@@ -74,10 +81,8 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     # Counts, facets, statistics and labels cost far more than a page on a large store: kept until its next write.
     app.state.kept = UntilNextWrite(store, max_entries=10_000)
     app.state.labels = LabelCache(store)
-    app.add_exception_handler(HTTPException, handle_http_error)
-    app.add_exception_handler(QueryError, handle_query_error)
-    for store_error in (StoreUnavailable, StoreRefused):
-        app.add_exception_handler(store_error, handle_store_error)
+    for error_class, handler in _ERROR_HANDLERS.items():
+        app.add_exception_handler(error_class, handler)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
     app.include_router(dumps.router)
@@ -94,6 +99,7 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     # Added innermost first: CORS sees every request, limits come before any work, HEAD drops the body last, and
     # the kept descriptions and pages are sent as gzipped and as HEAD'd as a rendered one.
     # Level 1, nginx's default: a fifth of level 5's time for pages about a tenth larger.
+    app.add_middleware(SparqlLane, path="/sparql", endpoint=sparql.answer_at_endpoint, handlers=_ERROR_HANDLERS)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
     if settings.page_cache_bytes:
         kept_pages = UntilNextWrite(StoreAndHistory(store, past), max_entries=100_000, max_bytes=settings.page_cache_bytes)

@@ -100,7 +100,7 @@ _GET_PARAMETERS: list[dict[str, Any]] = [
     openapi_extra={"parameters": _GET_PARAMETERS},
 )
 async def sparql_get(request: Request) -> Response:
-    return await _dispatch(request)
+    return await answer_at_endpoint(request)
 
 
 @router.post(
@@ -134,7 +134,7 @@ async def sparql_get(request: Request) -> Response:
     },
 )
 async def sparql_post(request: Request) -> Response:
-    return await _dispatch(request)
+    return await answer_at_endpoint(request)
 
 
 @router.post(
@@ -171,7 +171,9 @@ async def update_post(request: Request) -> Response:
     return await _update(request, operation)
 
 
-async def _dispatch(request: Request) -> Response:
+async def answer_at_endpoint(request: Request) -> Response:
+    """What GET and POST at /sparql answer: the service description or query editor, a query's answer, or an
+    update's 204. Also called by `SparqlLane`, before the router."""
     operation = await read_operation(request)
     if operation is None:
         settings = settings_of(request)
