@@ -67,6 +67,7 @@ SERVE_FLAGS = {
     "query_workers": "--query-workers",
     "query_cache_bytes": "--cache-bytes",
     "page_cache_bytes": "--page-cache-bytes",
+    "page_threads": "--page-threads",
     "cors_origins": "--cors-origins",
     "max_body_bytes": "--max-body-bytes",
     "max_url_length": "--max-url-length",
@@ -97,7 +98,7 @@ def test_every_tuned_setting_is_a_flag_of_serve(served: list[tuple[Settings, dic
         "--max-url-length", "20", "--max-header-bytes", "30", "--service-allowlist", "http://s.example/sparql",
         "--enable-update", "--store", "http://127.0.0.1:7878/query", "--base-uri", BASE,
         "--store-update-url", "http://127.0.0.1:7878/update", "--store-graph-store-url", "http://127.0.0.1:7878/store",
-        "--store-union-parameters", "union-default-graph", "--data-dir", "elsewhere",
+        "--store-union-parameters", "union-default-graph", "--data-dir", "elsewhere", "--page-threads", "16",
     )  # fmt: skip
     assert code == 0, output
     [(settings, address)] = served
@@ -108,7 +109,7 @@ def test_every_tuned_setting_is_a_flag_of_serve(served: list[tuple[Settings, dic
         max_header_bytes=30, service_allowlist=("http://s.example/sparql",), enable_update=True,
         store="http://127.0.0.1:7878/query", base_uri=BASE, store_update_url="http://127.0.0.1:7878/update",
         store_graph_store_url="http://127.0.0.1:7878/store", store_union_parameters="union-default-graph",
-        data_dir=Path("elsewhere"),
+        data_dir=Path("elsewhere"), page_threads=16,
     )  # fmt: skip
     assert settings.remote_store == "http://127.0.0.1:7878/query"
     assert set(SERVE_FLAGS.values()) <= {flag for flag in map(Settings.flag, Settings.model_fields) if flag}

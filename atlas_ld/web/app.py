@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
@@ -128,11 +129,13 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
 
 
 def _running(queries: QueryRunner, past: HistoryReader) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """The app's lifespan: the query runner is ready before the first request, and the search index is built in
-    the background; they and the history file are let go after the last."""
+    """The app's lifespan: the page threads are counted and the query runner is ready before the first request,
+    and the search index is built in the background; they and the history file are let go after the last."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Routes that are plain functions run in the loop's default threads: as many at once as the setting says.
+        to_thread.current_default_thread_limiter().total_tokens = app.state.settings.page_threads
         queries.start()
         warmer = IndexWarmer(Browser(app.state.store, app.state.uris, app.state.kept, app.state.labels))
         warmer.start()

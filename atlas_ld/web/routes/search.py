@@ -10,10 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request, Response
+from anyio import CapacityLimiter, to_thread
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
 from atlas_ld.web.conditional import Validators
@@ -38,15 +39,31 @@ router = APIRouter(
 )
 
 
-def _answer(request: Request, browser: ServedBrowser) -> SearchAnswer:
-    return search(SearchIndex.of(browser), SearchRequest.of(request.query_params))
+# Searches that arrive while the index is built (half a minute after a start or a write on 20,000 projects) wait
+# for it in threads of their own: in the page threads, a few of them would hold up every page meanwhile.
+_INDEX_WAITERS = 64
+
+
+async def index_of(request: Request, browser: ServedBrowser) -> SearchIndex:
+    """The search index of the store as it is now, waited for outside the page threads."""
+    waiting = getattr(request.app.state, "index_waiting", None)
+    if waiting is None:  # made once, on the app's event loop
+        waiting = request.app.state.index_waiting = CapacityLimiter(_INDEX_WAITERS)
+    return await to_thread.run_sync(SearchIndex.of, browser, limiter=waiting)
+
+
+ServedIndex = Annotated[SearchIndex, Depends(index_of)]
+
+
+def _answer(request: Request, index: SearchIndex) -> SearchAnswer:
+    return search(index, SearchRequest.of(request.query_params))
 
 
 @router.get("/search", summary="Search projects: words without accents or case, facets, sort, pages")
-def search_page(request: Request, validators: PageVersion, browser: ServedBrowser) -> Response:
+def search_page(request: Request, validators: PageVersion, browser: ServedBrowser, index: ServedIndex) -> Response:
     if validators.matches(request.headers):
         return validators.not_modified()
-    answer = _answer(request, browser)
+    answer = _answer(request, index)
     path = request.url.path
 
     def href(**changes: str | None) -> str:
@@ -79,14 +96,14 @@ def search_page(request: Request, validators: PageVersion, browser: ServedBrowse
         404: {"description": "Neither .csv nor .json.", "content": {"text/plain": {}}},
     },
 )
-def search_export(request: Request, ext: str, browser: ServedBrowser) -> Response:
+def search_export(request: Request, ext: str, browser: ServedBrowser, index: ServedIndex) -> Response:
     media_type = {"csv": "text/csv; charset=utf-8", "json": "application/json"}.get(ext)
     if media_type is None:
         return Response("Formats : .csv, .json", status_code=404, media_type="text/plain; charset=utf-8")
     validators = Validators.of(browser.store.last_modified(), request.url.path, str(request.url.query), media_type)
     if validators.matches(request.headers):
         return validators.not_modified()
-    answer = _answer(request, browser)
+    answer = _answer(request, index)
     headers = validators.headers()  # cross-origin reads: the app's CORS middleware, as for every route
     if ext == "json":
         body = {
