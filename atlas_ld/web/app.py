@@ -37,6 +37,7 @@ from atlas_ld.web.routes import (
     dumps,
     graph_store,
     history,
+    maps,
     pages,
     search,
     sparql,
@@ -89,6 +90,7 @@ def create_app(settings: Settings, store: GraphStore) -> FastAPI:
     app.include_router(dumps.router)
     app.include_router(void.router)
     app.include_router(catalog.router)
+    app.include_router(maps.router)
     # Dereferencing and pages answer for the base URI's paths, whatever host the request reached.
     base_path = uris.root.rstrip("/")
     app.include_router(dereference.router, prefix=base_path)

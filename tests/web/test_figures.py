@@ -1,5 +1,5 @@
 """The maps and charts drawn server-side as inline SVG, read over plain HTTP: one shape per country of the
-vendored TopoJSON joined by ISO code, the région of France and the funding years, each with its data embedded
+vendored TopoJSON joined by ISO code (each a <use> of the world sprite), the région of France and the funding years, each with its data embedded
 as JSON and shown as a table."""
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from lxml import html
+from lxml import etree, html
 from support.example_data import BASE, ingest_examples
 
+from atlas_ld import __version__
 from atlas_ld.settings import Settings
 from atlas_ld.web.app import create_app
 from atlas_ld.web.views.map_shapes import world_shapes
@@ -32,26 +33,52 @@ def page(client: TestClient, path: str) -> html.HtmlElement:
     return html.fromstring(response.text)
 
 
-def area(doc: html.HtmlElement, figure: str, attribute: str, value: str) -> html.HtmlElement:
-    return doc.xpath(f"//*[@id='{figure}']//*[local-name()='path'][@{attribute}='{value}']")[0]
+def area(doc: html.HtmlElement, figure: str, attribute: str, value: str, shape: str = "path") -> html.HtmlElement:
+    return doc.xpath(f"//*[@id='{figure}']//*[local-name()='{shape}'][@{attribute}='{value}']")[0]
+
+
+def country(doc: html.HtmlElement, iso3: str) -> html.HtmlElement:
+    """A country of the world map: a <use> of its shape in the world sprite."""
+    return area(doc, "world-map", "data-iso3", iso3, shape="use")
 
 
 def embedded(doc: html.HtmlElement, element_id: str) -> list[dict[str, object]]:
     return json.loads(doc.get_element_by_id(element_id).text)  # type: ignore[no-any-return]
 
 
-def test_the_world_map_has_one_path_per_country_shaded_by_iso_code(client: TestClient) -> None:
+def test_the_world_map_has_one_shape_per_country_shaded_by_iso_code(client: TestClient) -> None:
     doc = page(client, "/")
-    paths = doc.xpath("//*[@id='world-map']//*[local-name()='path']")
-    assert len(paths) == len(world_shapes()) == 176
-    tunisia = area(doc, "world-map", "data-iso3", "TUN")
+    shapes = doc.xpath("//*[@id='world-map']//*[local-name()='use']")
+    assert len(shapes) == len(world_shapes()) == 176
+    tunisia = country(doc, "TUN")
     assert "has-projects" in tunisia.get("class").split()
     assert tunisia.getparent().tag == "a" and tunisia.getparent().get("href") == "/page/country/TUN"
-    brazil = area(doc, "world-map", "data-iso3", "BRA")
+    brazil = country(doc, "BRA")
     assert "shade-0" in brazil.get("class").split() and brazil.getparent().tag != "a"
     rows = embedded(doc, "world-map-data")
     assert rows == [{"iso3": "TUN", "numeric": "788", "name": "Tunisie", "count": 1, "href": "/page/country/TUN"}]
     assert [td.text_content() for td in doc.xpath("//*[@id='world-map']//tbody//td")] == ["Tunisie", "TUN / 788", "1"]
+
+
+def test_every_country_of_a_map_is_a_shape_of_the_world_sprite(client: TestClient) -> None:
+    """The pages name each country's shape in /maps/world.svg by id, with the version that drew them."""
+    sprite = client.get("/maps/world.svg")
+    assert sprite.status_code == 200 and sprite.headers["content-type"] == "image/svg+xml"
+    assert "max-age" in sprite.headers["cache-control"]
+    svg = etree.fromstring(sprite.content)
+    ids = {path.get("id") for path in svg.iter("{http://www.w3.org/2000/svg}path")}
+    assert len(ids) == 176 and {"TUN", "FRA", "kosovo"} <= ids
+    for path in ("/", "/page/country/TUN", ROMANS):
+        hrefs = [use.get("href") for use in page(client, path).xpath("//*[@id='world-map']//*[local-name()='use']")]
+        assert {href.partition("#")[0] for href in hrefs} == {f"/maps/world.svg?v={__version__}"}, path
+        assert {href.partition("#")[2] for href in hrefs} == ids, path
+
+
+def test_an_authority_page_with_its_world_map_stays_light(client: TestClient) -> None:
+    """The shapes are not in the page: 110 kB with them, a fifth of that without."""
+    response = client.get(ROMANS, headers={"Accept-Encoding": "identity"})
+    assert len(page(client, ROMANS).xpath("//*[@id='world-map']//*[local-name()='use']")) == 176
+    assert len(response.content) < 40_000
 
 
 def test_the_france_map_shades_the_region_of_the_french_partner(client: TestClient) -> None:
@@ -88,7 +115,7 @@ def test_each_figure_links_to_its_ready_query(client: TestClient) -> None:
 
 def test_a_country_page_zooms_on_the_country(client: TestClient) -> None:
     doc = page(client, "/page/country/TUN")
-    tunisia = area(doc, "world-map", "data-iso3", "TUN")
+    tunisia = country(doc, "TUN")
     assert "current" in tunisia.get("class").split()
     assert doc.xpath("//*[@id='world-map']/*[local-name()='svg']")[0].get("viewBox") != "0 0 960 427"
 

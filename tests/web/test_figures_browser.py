@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from support.browser import chromium
+from selenium.webdriver.support.ui import WebDriverWait
+from support.browser import WAIT_SECONDS, chromium
 from support.example_data import ingest_examples
 from support.liveserver import LiveServer, live_server
 
@@ -41,11 +42,12 @@ def test_the_home_page_draws_the_maps_and_the_chart(
     browser.get(server.url + "/")
     world = browser.find_element(By.CSS_SELECTOR, "#world-map svg")
     assert world.size["width"] > 500 and world.size["height"] > 200
-    assert len(browser.find_elements(By.CSS_SELECTOR, "#world-map svg path")) == 176
-    tunisia = browser.find_element(By.CSS_SELECTOR, '#world-map path[data-iso3="TUN"]')
-    assert tunisia.size["width"] > 2
-    assert fill(browser, '#world-map path[data-iso3="TUN"]') != UNSHADED
-    assert fill(browser, '#world-map path[data-iso3="BRA"]') == UNSHADED
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#world-map svg use")) == 176
+    # A country takes the size of its shape once the world sprite is in: the sprite was fetched and drawn.
+    tunisia = browser.find_element(By.CSS_SELECTOR, '#world-map use[data-iso3="TUN"]')
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda _: tunisia.size["width"] > 2)
+    assert fill(browser, '#world-map use[data-iso3="TUN"]') != UNSHADED
+    assert fill(browser, '#world-map use[data-iso3="BRA"]') == UNSHADED
     assert fill(browser, '#france-map path[data-insee="84"]') != UNSHADED
     assert fill(browser, '#france-map path[data-insee="11"]') == UNSHADED
     bars = browser.find_elements(By.CSS_SELECTOR, "#funding-chart g.bar rect")
@@ -60,9 +62,9 @@ def test_the_home_page_draws_the_maps_and_the_chart(
 
 def test_a_shaded_country_links_to_its_page(browser: WebDriver, server: LiveServer) -> None:
     browser.get(server.url + "/")
-    link = browser.find_element(By.CSS_SELECTOR, '#world-map a:has(path[data-iso3="TUN"])')
+    link = browser.find_element(By.CSS_SELECTOR, '#world-map a:has(use[data-iso3="TUN"])')
     browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", link)
     assert browser.current_url == server.url + "/page/country/TUN"
-    assert "current" in browser.find_element(By.CSS_SELECTOR, '#world-map path[data-iso3="TUN"]').get_attribute(
+    assert "current" in browser.find_element(By.CSS_SELECTOR, '#world-map use[data-iso3="TUN"]').get_attribute(
         "class"
     )

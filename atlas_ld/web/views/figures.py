@@ -14,13 +14,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
+from markupsafe import Markup, escape
 
+from atlas_ld import __version__
 from atlas_ld.queries import ready_query
 from atlas_ld.vocab import ADMS, DCTERMS
 from atlas_ld.web.views.browse import Browser
 from atlas_ld.web.views.funding_totals import FundingRow
 from atlas_ld.web.views.map_shapes import (
     WORLD_HEIGHT,
+    WORLD_SPRITE,
     WORLD_WIDTH,
     france_regions,
     france_view_box,
@@ -78,9 +81,9 @@ def world_map(
             focus = s
         areas.append(
             {
+                "key": s.key,
                 "iso3": s.iso3,
                 "name": names.get(s.iso3) or s.name,
-                "path": s.path,
                 "count": count,
                 "shade": shade(count, highest),
                 "href": page_of_country(s.iso3) if count or s.iso3 == current else "",
@@ -95,6 +98,7 @@ def world_map(
     ]  # fmt: skip
     return {
         "caption": caption,
+        "drawn": _drawn(areas, f"{WORLD_SPRITE}?v={__version__}"),
         "view_box": world_view_box(focus),
         "width": WORLD_WIDTH,
         "height": WORLD_HEIGHT,
@@ -102,6 +106,26 @@ def world_map(
         "rows": rows,
         "highest": highest,
     }
+
+
+def _drawn(areas: Iterable[Mapping[str, Any]], sprite: str) -> Markup:
+    """The map's countries as SVG, each a `<use>` of its shape in the sprite, shaded, titled, linked to its page.
+
+    Written here rather than looped over in the template: Jinja took 1.8 ms a map for its 176 countries, on every
+    authority, country and theme page; this takes a tenth of that.
+    """
+    sprite, parts = escape(sprite), []
+    for a in areas:
+        count = a["count"]
+        classes = f"area shade-{a['shade']}" + (" has-projects" if count else "") + (" current" if a["current"] else "")
+        projects = f" : {count} projet{'s' if count != 1 else ''}" if count else ""
+        # Keys and codes are letters and hyphens (map_shapes): only names and links need escaping.
+        shape = (
+            f'<use href="{sprite}#{a["key"]}" data-iso3="{a["iso3"]}" data-count="{count}" class="{classes}">'
+            f"<title>{escape(a['name'])}{projects}</title></use>"
+        )
+        parts.append(f'<a href="{escape(a["href"])}">{shape}</a>' if a["href"] else shape)
+    return Markup("\n".join(parts))
 
 
 def france_map(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
