@@ -148,7 +148,7 @@ class WorkerPool:
                 worker = self._idle.pop()
             else:
                 worker = await self._wait_for_one(loop, deadline)
-            if not worker.process.is_alive():  # died while idle (out of memory, killed from outside)
+            if _gone(worker):  # died while idle (out of memory, killed from outside)
                 worker.socket.close()
                 self._replace(worker, "it died while idle")
                 continue
@@ -236,6 +236,17 @@ class WorkerPool:
             self._release(worker)
             self._replace(worker, "it died during a query")
         raise worker_lost(worker.killed_for or f"exit code {worker.process.exitcode}")
+
+
+def _gone(worker: _Worker) -> bool:
+    """Whether an idle worker has died: the end of its socket is closed. One system call, where asking the process
+    (`is_alive`) took three and a tenth of a short query's time in the server."""
+    try:
+        return worker.socket.recv(1, socket.MSG_PEEK) == b""  # an idle worker has nothing waiting to be read
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
 
 
 class _Results(AsyncIterator[bytes]):

@@ -4,6 +4,7 @@ next."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -141,3 +142,15 @@ async def test_a_query_waits_its_turn_for_a_busy_worker(pool: WorkerPool) -> Non
     assert [type(f).__name__ for f in failures] == ["QueryTimedOut", "QueryTimedOut"]
     assert [json.loads(answer)["boolean"] for answer in answers] == [True]
     assert len(pool._idle) == 2 and not pool._busy and not pool._waiting
+
+
+async def test_a_worker_killed_while_idle_is_replaced_before_it_takes_a_query(pool: WorkerPool) -> None:
+    """Killed from outside (out of memory, an operator): queries go to new workers, and are answered."""
+    await read(await ask(pool, "ASK {}"))
+    for worker in list(pool._idle):
+        worker.process.kill()
+        worker.process.join(5)
+    dead = {worker.process.pid for worker in pool._idle}
+    answers = await asyncio.gather(*(ask(pool, "ASK {}") for _ in range(2)))  # both idle workers taken
+    assert [json.loads(await read(answer))["boolean"] for answer in answers] == [True, True]
+    assert len(pool._idle) == 2 and not dead & {worker.process.pid for worker in pool._idle}
