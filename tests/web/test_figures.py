@@ -75,7 +75,7 @@ def test_every_country_of_a_map_is_a_shape_of_the_world_sprite(client: TestClien
 
 
 def test_an_authority_page_with_its_world_map_stays_light(client: TestClient) -> None:
-    """The shapes are not in the page: 110 kB with them, a fifth of that without."""
+    """The shapes are not in the page: 110 kB with them, a quarter of that without."""
     response = client.get(ROMANS, headers={"Accept-Encoding": "identity"})
     assert len(page(client, ROMANS).xpath("//*[@id='world-map']//*[local-name()='use']")) == 176
     assert len(response.content) < 40_000
