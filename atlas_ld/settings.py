@@ -265,19 +265,13 @@ class Settings(BaseSettings):
         "They share one interpreter lock, so more threads make answers wait longer rather than come faster: under "
         "50 clients, 4 threads answered as many requests as 40, with a p99 of 0.69 s instead of 1.1 s. Raise it "
         "for a SPARQL server as the store, whose answers are waited for rather than computed.",
-        flag="--page-threads",
-        metavar="N",
-        commands=("serve",),
-        panel="Server",
+        flag="--page-threads", metavar="N", commands=("serve",), panel="Server",
     )
     query_workers: int = _setting(
         2,
         "Processes that run SPARQL queries over the embedded store, each with the store open read-only; a query "
         "that overruns its deadline takes one down, and it is replaced.",
-        flag="--query-workers",
-        metavar="N",
-        commands=("serve",),
-        panel="Server",
+        flag="--query-workers", metavar="N", commands=("serve",), panel="Server",
     )
     cors_origins: Annotated[tuple[str, ...], NoDecode] = _setting(
         ("*",),

@@ -52,6 +52,14 @@ def wait_for(browser: WebDriver, css: str) -> None:
     WebDriverWait(browser, WAIT_SECONDS).until(seen.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
+def wait_for_page(browser: WebDriver, path: str) -> None:
+    """Until the browser is at `path` (a form sent, a link followed) and has loaded it: a form sent by a script
+    navigates on its own, and elements read meanwhile may belong to a document that is being left."""
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda b: path in b.current_url and b.execute_script("return document.readyState") == "complete"
+    )
+
+
 def policy_violations(browser: WebDriver) -> list[str]:
     """What the page's Content-Security-Policy refused, from the browser's log."""
     return [e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]

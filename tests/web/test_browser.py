@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from support.browser import chromium, policy_violations, wait_for
+from support.browser import chromium, policy_violations, wait_for, wait_for_page
 from support.example_data import ingest_examples
 from support.liveserver import LiveServer, live_server
 
@@ -38,6 +38,7 @@ def test_search_then_follow_a_project(browser: WebDriver, server: LiveServer) ->
     search = browser.find_element(By.NAME, "q")
     search.send_keys("romans")
     search.submit()
+    wait_for_page(browser, "/search?")
     wait_for(browser, "ul.projects a")
     results = browser.find_elements(By.CSS_SELECTOR, "ul.projects a")
     assert [a.text for a in results] == [TITLE_12523]
