@@ -53,12 +53,15 @@ class InlineQueries:
         self.threads = threads
         self.timeout = timeout
         self._limiter: anyio.CapacityLimiter | None = None
+        """Queries being answered: waiting for a place counts toward the query's time."""
+        self._threads: anyio.CapacityLimiter | None = None
+        """The threads they run and are read in: their own, not the default ones that pages take."""
 
     async def answer(
         self, operation: QueryOperation, *, accept: str | None, base_iri: str, allowed_services: Sequence[str] = ()
     ) -> Answer:
-        if self._limiter is None:  # made on first use, inside the event loop
-            self._limiter = anyio.CapacityLimiter(self.threads)
+        if self._limiter is None or self._threads is None:  # made on first use, inside the event loop
+            self._limiter, self._threads = anyio.CapacityLimiter(self.threads), anyio.CapacityLimiter(self.threads)
         ask = partial(
             answer_query,
             self.store,
@@ -74,10 +77,10 @@ class InlineQueries:
         if waiting.cancelled_caught:
             raise workers_busy(self.timeout)
         try:
-            answer = await anyio.to_thread.run_sync(ask)
+            answer = await anyio.to_thread.run_sync(ask, limiter=self._threads)
         finally:
             self._limiter.release()
-        return Answer(answer.media_type, _ReadInThreads(answer.chunks), truncated=answer.truncated)
+        return Answer(answer.media_type, _ReadInThreads(answer.chunks, self._threads), truncated=answer.truncated)
 
     def start(self) -> None:
         """Nothing to start: the store is already open."""
@@ -90,11 +93,12 @@ class _ReadInThreads(AsyncIterator[bytes]):
     """The chunks of a blocking iterator, each read in a thread; closing this closes it (which stops its
     serialiser), even before the first chunk."""
 
-    def __init__(self, chunks: Iterator[bytes]) -> None:
+    def __init__(self, chunks: Iterator[bytes], threads: anyio.CapacityLimiter) -> None:
         self._chunks = chunks
+        self._threads = threads
 
     async def __anext__(self) -> bytes:
-        chunk = await anyio.to_thread.run_sync(next, self._chunks, None)
+        chunk = await anyio.to_thread.run_sync(next, self._chunks, None, limiter=self._threads)
         if chunk is None:
             raise StopAsyncIteration
         return chunk
@@ -103,4 +107,4 @@ class _ReadInThreads(AsyncIterator[bytes]):
         close = getattr(self._chunks, "close", None)
         if close is not None:
             with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(close)
+                await anyio.to_thread.run_sync(close, limiter=self._threads)

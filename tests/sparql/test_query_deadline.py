@@ -289,3 +289,43 @@ def test_the_embedded_store_gets_worker_processes_and_others_answer_inline(tmp_p
     answer, body = anyio.run(ask)
     assert answer.media_type == "text/csv" and answer.truncated
     assert body.decode().split() == ["rank", "0", "1", "2"]
+
+
+def test_queries_answered_inline_leave_the_page_threads_to_pages(tmp_path: Path) -> None:
+    """A remote server slow to answer holds the query threads, never the ones pages are built in."""
+    data = tmp_path / "data"
+    write_store(data, SAMPLE_TRIG)
+    store = DataDir(data).open_store(read_only=True)
+    answering, release = threading.Semaphore(0), threading.Event()
+
+    class SlowStore:
+        def __getattr__(self, name: str) -> object:
+            return getattr(store, name)
+
+        def query(self, *args: object, **kwargs: object) -> object:
+            answering.release()
+            release.wait(30)
+            return store.query(*args, **kwargs)  # type: ignore[arg-type]
+
+    inline = InlineQueries(SlowStore(), threads=2)  # type: ignore[arg-type]
+
+    async def scenario() -> list[bytes]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = 1  # one page thread
+        async with anyio.create_task_group() as tasks:
+            bodies: list[bytes] = []
+
+            async def ask() -> None:
+                answer = await inline.answer(QueryOperation("ASK {}", format="json"), accept=None, base_iri=BASE + "sparql")
+                assert not isinstance(answer.chunks, tuple)
+                bodies.append(b"".join([chunk async for chunk in answer.chunks]))
+
+            tasks.start_soon(ask)
+            tasks.start_soon(ask)
+            for _ in range(2):  # both queries are in the store, in threads
+                assert await anyio.to_thread.run_sync(answering.acquire, True, 30, limiter=anyio.CapacityLimiter(1))
+            assert await anyio.to_thread.run_sync(lambda: "page") == "page"  # the page thread is free
+            release.set()
+        return bodies
+
+    bodies = anyio.run(scenario)
+    assert [b'"boolean":true' in body.replace(b" ", b"") for body in bodies] == [True, True]
