@@ -15,6 +15,7 @@ import argparse
 import json
 import random
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from atlas_ld.codelists import (
@@ -26,8 +27,10 @@ from atlas_ld.codelists import (
     THEMES,
     country_names,
 )
+from atlas_ld.reference.cog import load as load_reference
 
 SEED = 20240611
+VERSION = 2  # of the generator: a corpus written by another version is written again
 FIRST_PRJ_ID = 100_000
 HEADER = "Accueil > ???menu.atlas.libelle??? > ???menu.atlas.detailProjet.libelle???"
 ATLAS = "Atlas français de la coopération décentralisée et des autres actions extérieures"
@@ -86,10 +89,50 @@ def _name(rng: random.Random, parts: int) -> str:
 
 
 def _french_authority(rng: random.Random) -> str:
-    town = _name(rng, rng.randint(2, 3))
-    if rng.random() < 0.2:
-        town = f"{town}-sur-{rng.choice(RIVERS)}"
-    return f"{rng.choice(FRENCH_KINDS)} {town}" if rng.random() < 0.5 else town
+    """A French partner as the Atlas names it: mostly a real collectivité, a few of them far more often than the
+    rest (the Atlas has about 4,800 for 12,000 projects, régions and large towns in many), and one in ten a name
+    the reference data does not know, as on the real pages."""
+    if rng.random() < 0.1:
+        town = _name(rng, rng.randint(2, 3))
+        if rng.random() < 0.2:
+            town = f"{town}-sur-{rng.choice(RIVERS)}"
+        return f"{rng.choice(FRENCH_KINDS)} {town}" if rng.random() < 0.5 else town
+    pool = _french_pool()
+    return pool[int(len(pool) * rng.random() ** 2)]  # the first 1.4% of the time, the first 120 one time in six
+
+
+@cache
+def _french_pool() -> tuple[str, ...]:
+    """4,800 real collectivités named in the Atlas's ways, in a fixed order: régions and départements first (the
+    most frequent partners), then intercommunalities and communes shuffled together."""
+    ref = load_reference()
+    rng = random.Random(f"{SEED}:french-pool")
+    regions = [rng.choice((f"Région {r.name}", f"Conseil régional {_of(r.name)}")) for r in ref.regions.values()]
+    departements = [
+        rng.choice((f"Département {_of(d.name)}", f"Conseil départemental {_of(d.name)}", f"Conseil général {_of(d.name)}"))
+        for d in ref.departements.values()
+    ]
+    epcis = [e.name.removeprefix("CA ").removeprefix("CC ").removeprefix("CU ") for e in ref.epcis.values()]
+    epcis = [name if any(w in name for w in ("Communauté", "Métropole", "Agglo")) else f"Communauté de communes {name}"
+             for name in rng.sample(sorted(epcis), 400)]  # fmt: skip
+    communes = [rng.choice((f"Ville {_of(c.name, elided=True)}", f"Commune {_of(c.name, elided=True)}", c.name, c.name))
+                for c in rng.sample(sorted(ref.communes.values(), key=lambda c: c.code), 4_800)]  # fmt: skip
+    rest = epcis + communes
+    rng.shuffle(rest)
+    head = regions + departements
+    rng.shuffle(head)
+    return tuple(head + rest)[:4_800]
+
+
+def _of(name: str, elided: bool = False) -> str:
+    """"de Grenoble", "de l'Isère" (a town: "d'Ébreuil"), "du Rhône", "des Landes": what a place name takes after
+    "de", guessed from its first letters (the extract has no article code); the resolution strips it anyway."""
+    for article, contracted in (("Les ", "des "), ("Le ", "du "), ("La ", "de la "), ("L'", "de l'")):
+        if name.startswith(article):
+            return contracted + name.removeprefix(article)
+    if name[0] in "AEIOUYÉÈÎ":
+        return f"d'{name}" if elided else f"de l'{name}"
+    return f"de {name}"
 
 
 def _sentence(rng: random.Random) -> str:
@@ -233,7 +276,7 @@ def write_corpus(directory: Path, pages: int, seed: int = SEED) -> list[PageFact
     """Write `<prjId>.txt` for pages 0..pages-1 (kept when already there for the same size and seed)."""
     directory.mkdir(parents=True, exist_ok=True)
     stamp = directory / ".corpus.json"
-    wanted = {"pages": pages, "seed": seed}
+    wanted = {"pages": pages, "seed": seed, "version": VERSION}
     facts = []
     reuse = stamp.exists() and json.loads(stamp.read_text())["spec"] == wanted
     if reuse:
