@@ -6,7 +6,8 @@ fits it, and otherwise left ambiguous (with its candidates) or unknown. In parti
 
 - a bare name is looked up among communes, départements and régions alike, so "Bretagne" (a région and two
   communes) or "Vienne" (a commune and a département) stay ambiguous; only "Paris" counts once, the commune 75056
-  and the département 75 being one collectivité, the Ville de Paris;
+  and the département 75 being one collectivité, the Ville de Paris, and so does a collectivité d'outre-mer,
+  a département and a région of one code in the extract ("Polynésie française", 987), counted as the région;
 - a commune déléguée or associée (merged into another since) competes with the communes actuelles of its name,
   unless it belongs to the one of them that has its name too ("Saint-Denis" 93066);
 - intercommunalities are looked up only when the name says it is one ("Communauté de communes …", "… Métropole",
@@ -241,7 +242,9 @@ def _places(ref: Reference, query: _Query) -> list[Place]:
     places: list[Place] = [*_communes(ref, query.rest), *_departements(ref, query.rest),
                            *ref.region_names.get(name_key(query.rest), ())]
     codes = {p.code for p in places if isinstance(p, Commune)}
-    return [p for p in places if not (isinstance(p, Departement) and _SAME_COLLECTIVITE.get(p.code) in codes)]
+    regions = {p.code for p in places if isinstance(p, Region)}
+    return [p for p in places if not (isinstance(p, Departement) and (
+        _SAME_COLLECTIVITE.get(p.code) in codes or (p.region == p.code and p.code in regions)))]
 
 
 def _communes(ref: Reference, ws: list[str]) -> list[Commune]:

@@ -111,9 +111,17 @@ def test_ambiguous_and_unknown_names_get_no_code_and_a_warning_with_the_line(
     assert warning.line == line  # the partner table's row, the first place the page names it
 
 
-def test_a_corsican_departement_passes_the_shapes() -> None:
-    mapped = map_record(with_partner("Conseil départemental de la Haute-Corse"), URIS, ingested_at=STAMP,
-                        parser_version="test")
+@pytest.mark.parametrize(
+    ("name", "territory"),
+    [("Conseil départemental de la Haute-Corse", "departement/2B"),
+     ("Polynésie française", "region/987"),  # a collectivité d'outre-mer: its codes are 98x
+     ("Nouméa", "commune/98818")],
+)
+def test_corsican_and_overseas_territories_pass_the_shapes(name: str, territory: str) -> None:
+    mapped = map_record(with_partner(name), URIS, ingested_at=STAMP, parser_version="test")
+    authority = ox.NamedNode(URIS.authority(name, "FRA"))
+    placed = {t.object.value for t in mapped.all if t.subject == authority and t.predicate == DCTERMS.coverage}
+    assert placed == {BASE + "id/" + territory}
     assert validate_graphs({12523: mapped.all}, URIS).conforms
 
 
