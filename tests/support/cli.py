@@ -15,3 +15,9 @@ def run(*arguments: str) -> tuple[int, str]:
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.output
+
+
+def unboxed(output: str) -> str:
+    """The output as one line of words, out of rich's boxes: what a message says, whatever the terminal's width
+    (which another test may have set for the process) made of its line breaks."""
+    return " ".join(output.replace("│", " ").split())
