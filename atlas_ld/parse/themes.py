@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Sequence
+from functools import cache, lru_cache
 from itertools import combinations, pairwise
 from typing import NamedTuple
 
@@ -88,7 +89,7 @@ def _known_values() -> tuple[frozenset[str], int]:
     return values, max(len(v.split()) for v in values)
 
 
-def _cut_points(units: list[str]) -> list[int]:
+def _cut_points(units: Sequence[str]) -> list[int]:
     """Where a known value starts or ends: the only cuts a best split needs (two unknown neighbours merge)."""
     values, longest = _known_values()
     folded = [fold(u) for u in units]
@@ -107,6 +108,12 @@ def split_theme_path(units: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]
 
     Returns the path and the values left unknown (kept whole, for the caller to report).
     """
+    return _split_theme_path(tuple(units))
+
+
+@lru_cache(maxsize=8192)
+def _split_theme_path(units: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # Kept per row: the pages repeat the same few hundred theme rows, and the search tries every cut of each.
     if not units:
         return (), ()
     if len(units) > MAX_PATH_UNITS:
