@@ -157,27 +157,28 @@ class _BatchGraph(OxigraphDataGraph):
         return True
 
     def objects(self, subject: Any, predicate: Any, unique: bool = False) -> Iterator[Any]:
-        if isinstance(subject, (list, tuple)) or predicate is None or subject is None or self.locked_context:
+        if subject is None or predicate is None or subject.__class__ in (list, tuple) or self.locked_context:
             return super().objects(subject, predicate, unique=unique)
-        return iter(self._index(predicate)[0].get(subject, ()))
+        found = self._by_predicate.get(predicate) or self._index(predicate)
+        return iter(found[0].get(subject, ()))
 
     def subjects(self, predicate: Any, object_: Any, unique: bool = False) -> Iterator[Any]:
-        if isinstance(object_, (list, tuple)) or predicate is None or object_ is None or self.locked_context:
+        if object_ is None or predicate is None or object_.__class__ in (list, tuple) or self.locked_context:
             return super().subjects(predicate, object_, unique=unique)
-        return iter(self._index(predicate)[1].get(object_, ()))
+        found = self._by_predicate.get(predicate) or self._index(predicate)
+        return iter(found[1].get(object_, ()))
 
     def _index(self, predicate: Any) -> tuple[dict[object, list[object]], dict[object, list[object]]]:
-        # pyshacl reads the union of the graphs (the batch is all in the default graph, so it is the same).
+        # pyshacl reads the default graph or the union of the graphs: the batch is all in the default graph, so
+        # both give the same triples, and the predicate alone is the key.
         graph = None if self._default_union else ox.DefaultGraph()
-        found = self._by_predicate.get((predicate, graph is None))
-        if found is None:
-            by_subject: dict[object, list[object]] = defaultdict(list)
-            by_object: dict[object, list[object]] = defaultdict(list)
-            for quad in self.impl.quads_for_pattern(None, to_ox(predicate), None, graph):
-                subject, object_ = self._term(quad.subject), self._term(quad.object)
-                by_subject[subject].append(object_)
-                by_object[object_].append(subject)
-            found = self._by_predicate[(predicate, graph is None)] = (dict(by_subject), dict(by_object))
+        by_subject: dict[object, list[object]] = defaultdict(list)
+        by_object: dict[object, list[object]] = defaultdict(list)
+        for quad in self.impl.quads_for_pattern(None, to_ox(predicate), None, graph):
+            subject, object_ = self._term(quad.subject), self._term(quad.object)
+            by_subject[subject].append(object_)
+            by_object[object_].append(subject)
+        found = self._by_predicate[predicate] = (dict(by_subject), dict(by_object))
         return found
 
     def _term(self, term: object) -> object:
