@@ -166,7 +166,8 @@ class _RecordBuilder:
             record.french_partners.append(read_french_partner_row(row, columns))
             record.name_lines.setdefault(record.french_partners[-1], row.number)
         elif key == "funding":
-            line = read_funding_row(row, columns, log)
+            partners = {*record.french_partners, *(partner.name for partner in record.foreign_partners)}
+            line = read_funding_row(row, columns, log, partners=partners)
             if line is not None:
                 record.funding.append(line)
                 record.name_lines.setdefault(line.funder, row.number)

@@ -11,6 +11,7 @@ ForeignPartner(name='El Jem', country='Tunisie')
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from decimal import Decimal, InvalidOperation
 
 from atlas_ld.codelists import country_iso3
@@ -188,8 +189,11 @@ def read_partner_contact_row(
     return PartnerContact(authority, family, given, function, email or None)
 
 
-def read_funding_row(row: Line, columns: Columns | None, log: WarningLog) -> FundingLine | None:
-    """ "Funder amount [1% Eau amount] year"; the funder can be any name, so numbers are taken from the end."""
+def read_funding_row(
+    row: Line, columns: Columns | None, log: WarningLog, *, partners: Collection[str] = ()
+) -> FundingLine | None:
+    """ "Funder amount [1% Eau amount] year"; the funder can be any name, so numbers are taken from the end, unless
+    they end the name of one of the page's `partners` ("Communauté de communes Val 81 145000 2014")."""
     fields = _by_column(row, columns)
     if fields is not None:
         funder = fields.get("funder", "")
@@ -200,6 +204,10 @@ def read_funding_row(row: Line, columns: Columns | None, log: WarningLog) -> Fun
         numbers: list[str] = []
         while len(units) > 1 and len(numbers) < 2 and decimal(units[-1]) is not None:
             numbers.insert(0, units.pop())
+        for taken in range(len(numbers), 0, -1):
+            if " ".join([*units, *numbers[:taken]]) in partners:
+                units, numbers = [*units, *numbers[:taken]], numbers[taken:]
+                break
         amount_text = numbers[0] if numbers else None
         water_text = numbers[1] if len(numbers) > 1 else None
         funder = " ".join(units)

@@ -124,6 +124,20 @@ def test_12523_funding_lines_and_total(whole: ProjectRecord) -> None:
     assert sum(line.amount or 0 for line in whole.funding) == 214285
 
 
+def test_a_funder_whose_name_ends_in_a_number_is_the_partner_of_that_name(tmp_path: Path) -> None:
+    """Cells joined by spaces: "Val 81 145000 2014" is the partner "Communauté de communes Val 81" (an EPCI of the
+    Tarn), 145,000 euros in 2014, not "Val" with 81 euros and a 1% Eau amount of 145,000."""
+    name = "Communauté de communes Val 81"
+    text = (PAGES / "12523.txt").read_text(encoding="utf-8")
+    text = text.replace("Romans sur Isère commun.ico.loupe.alter", f"{name} commun.ico.loupe.alter")
+    text = text.replace("Romans sur Isère 112285 0 2010", f"{name} 112285 2010")
+    text = text.replace("Villes partenaires 27000 2010", "Villes 81 27000 2010")  # no partner of that name
+    (tmp_path / "12523.txt").write_text(text, encoding="utf-8")
+    funding = read_page(tmp_path / "12523.txt").funding
+    assert FundingLine(name, Decimal("112285"), None, 2010) in funding
+    assert FundingLine("Villes", Decimal("81"), Decimal("27000"), 2010) in funding
+
+
 def test_12523_statements_volunteers_documents(whole: ProjectRecord) -> None:
     assert whole.triennial is True
     assert whole.communication_in_france is True
