@@ -11,7 +11,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-from support.cli import run, runner
+from support.cli import run, runner, unboxed
 
 from atlas_ld.commands import base as commands_base
 from atlas_ld.bundled import examples_dir
@@ -51,7 +51,7 @@ COMMANDS = ("ingest", "validate", "dump", "stats", "serve")
 def test_help_shows_real_defaults_and_plain_metavars(command: str) -> None:
     result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "120", "TERMINAL_WIDTH": "120"})
     assert result.exit_code == 0
-    text = " ".join(result.output.replace("│", " ").split())  # help wrapped in a box, made one line
+    text = unboxed(result.output)  # help wrapped in a box, made one line
     for typer_type in ("<bool>", "<str>", "<int", "<float>", "<list[", "<Path>", "<turtle"):
         assert typer_type not in text
     assert "[default: (" not in text and "($ATLAS_LD" not in text

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from support.atlas_site import EXAMPLE_IDS, AtlasSite
-from support.cli import run
+from support.cli import run, unboxed
 from warcio.archiveiterator import ArchiveIterator
 
 from atlas_ld.harvest import IdRanges, IdSpecError, mirrored_pages
@@ -42,7 +42,7 @@ def test_id_specs_and_files(tmp_path: Path) -> None:
 def test_a_bad_spec_is_a_usage_error(tmp_path: Path, arguments: tuple[str, ...], says: str) -> None:
     code, output = run("harvest", "--store", str(tmp_path / "data"), *arguments)
     assert code == 2
-    assert says in " ".join(output.replace("│", " ").split())
+    assert says in unboxed(output)
 
 
 def test_the_mirror_defaults_to_the_data_folder(site: AtlasSite, tmp_path: Path) -> None:
