@@ -1,6 +1,6 @@
 """The maps and charts drawn server-side as inline SVG, read over plain HTTP: one shape per country of the
-vendored TopoJSON joined by ISO code (each a <use> of the world sprite), the région of France and the funding years, each with its data embedded
-as JSON and shown as a table."""
+vendored TopoJSON joined by ISO code (each a <use> of the world sprite), the région of France and the funding
+years, each with its data embedded as JSON and shown as a table."""
 
 from __future__ import annotations
 

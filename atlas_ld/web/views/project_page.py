@@ -11,17 +11,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from atlas_ld.publish.describe import Description
-from atlas_ld.vocab import (
-    ADMS,
-    DCTERMS,
-    FOAF,
-    ORG,
-    PROV,
-    RDFS,
-    SDMX_DIMENSION,
-    SKOS,
-    VCARD,
-)
+from atlas_ld.vocab import ADMS, DCTERMS, FOAF, ORG, PROV, RDFS, SDMX_DIMENSION, SKOS, VCARD
 from atlas_ld.web.views.page_links import Link, PageLinks, notation_key
 
 
